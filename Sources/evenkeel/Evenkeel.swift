@@ -1,0 +1,1 @@
+@main struct Evenkeel { static func main() {} }
