@@ -1,1 +1,11 @@
-@main struct Evenkeel { static func main() {} }
+import ArgumentParser
+
+/// `evenkeel`: the job board, its load balancer, configuration checks and load tests, one subcommand each.
+@main
+struct Evenkeel: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evenkeel",
+        abstract: "A job board and the tools that keep its traffic even.",
+        subcommands: [UpCommand.self, ServeCommand.self, SeedCommand.self]
+    )
+}

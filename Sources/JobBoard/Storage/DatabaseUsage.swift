@@ -20,3 +20,17 @@ public final class DatabaseUsage: Sendable {
         return try await body()
     }
 }
+
+extension DatabaseUsage {
+    /// The usage counter a store reports into, or a fresh one for stores that keep none.
+    static func of(_ store: any JobBoardStore) -> DatabaseUsage {
+        (store as? any UsageReporting)?.usage ?? DatabaseUsage()
+    }
+}
+
+/// A store that counts its database operations.
+protocol UsageReporting {
+    var usage: DatabaseUsage { get }
+}
+
+extension SQLiteStore: UsageReporting {}

@@ -61,6 +61,7 @@ enum SQLiteSchema {
                         job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
                         PRIMARY KEY (tag, job_id)
                     ) WITHOUT ROWID;
+                    CREATE INDEX job_tags_job ON job_tags(job_id);
                     CREATE VIRTUAL TABLE jobs_fts USING fts5(
                         title, company, description, tags,
                         content='jobs', content_rowid='id',

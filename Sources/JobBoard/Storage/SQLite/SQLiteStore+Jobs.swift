@@ -9,7 +9,7 @@ extension SQLiteStore {
                 publishedAt: nil, expiresAt: nil)
             try Self.insert(job, db: db)
             job.id = db.lastInsertedRowID
-            try Self.replaceTags(of: job, db: db)
+            try Self.replaceTags(of: job, db: db, fresh: true)
             return job
         }
     }
@@ -59,7 +59,7 @@ extension SQLiteStore {
                 try Self.insert(job, db: db, keepingID: job.id > 0)
                 var stored = job
                 if job.id <= 0 { stored.id = db.lastInsertedRowID }
-                try Self.replaceTags(of: stored, db: db)
+                try Self.replaceTags(of: stored, db: db, fresh: true)
             }
         }
     }
@@ -171,10 +171,11 @@ extension SQLiteStore {
                 ] as [(any DatabaseValueConvertible)?]).map { $0?.databaseValue ?? .null }))
     }
 
-    static func replaceTags(of job: Job, db: Database) throws {
-        try db.execute(sql: "DELETE FROM job_tags WHERE job_id = ?", arguments: [job.id])
+    /// Writes the job's tag rows; `fresh` jobs have none to delete yet.
+    static func replaceTags(of job: Job, db: Database, fresh: Bool = false) throws {
+        if !fresh { try db.execute(sql: "DELETE FROM job_tags WHERE job_id = ?", arguments: [job.id]) }
         for tag in job.content.tags {
-            try db.execute(sql: "INSERT INTO job_tags (tag, job_id) VALUES (?, ?)", arguments: [tag, job.id])
+            try db.execute(sql: "INSERT OR IGNORE INTO job_tags (tag, job_id) VALUES (?, ?)", arguments: [tag, job.id])
         }
     }
 

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import JobBoard
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// `evenkeel serve`: one job-board replica.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run one job-board replica (JSON API, pages, /metrics).")
+
+    @Option(help: "Database: sqlite:PATH (embedded) or postgres://user:password@host:port/database.")
+    var db: String = "sqlite:evenkeel.sqlite"
+
+    @Option(help: "Address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0 picks a free one).")
+    var port: Int = 8080
+
+    @Option(help: "Name sent in X-Evenkeel-Replica on every response.")
+    var replicaName: String = "replica-1"
+
+    @Flag(help: "Turn rate limits off (for load tests).")
+    var noRateLimits = false
+
+    @Option(help: "Seconds /readyz fails before the server stops on SIGTERM, so balancers drain it first.")
+    var drainSeconds: Double = 2
+
+    @Option(help: "bcrypt cost for new passwords (4...31).")
+    var bcryptCost: UInt8 = 12
+
+    func validate() throws {
+        _ = try parsedDatabase()
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
+        guard (4...31).contains(bcryptCost) else { throw ValidationError("--bcrypt-cost must be 4...31") }
+        guard drainSeconds >= 0 && drainSeconds <= 300 else { throw ValidationError("--drain-seconds must be 0...300") }
+    }
+
+    func parsedDatabase() throws -> DatabaseLocation {
+        do { return try DatabaseLocation(parsing: db) } catch { throw ValidationError(error.description) }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "evenkeel.serve")
+        logger[metadataKey: "replica"] = "\(replicaName)"
+        let store = try await parsedDatabase().open()
+        let configuration = JobBoardConfiguration(
+            host: host, port: port, replicaName: replicaName, rateLimits: noRateLimits ? nil : RateLimits(),
+            drainDelay: .milliseconds(Int(drainSeconds * 1000)), bcryptCost: bcryptCost)
+        let (app, _) = try await buildJobBoardApplication(
+            configuration: configuration, store: store, logger: logger,
+            onServerRunning: { port in
+                // One machine-readable line, so `evenkeel up` and scripts learn the port when started with 0.
+                let line = "evenkeel serve: listening on http://\(host):\(port) as \(replicaName)\n"
+                FileHandle.standardOutput.write(Data(line.utf8))
+            })
+        let group = ServiceGroup(
+            configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        try await store.close()
+    }
+}
