@@ -69,6 +69,7 @@ let package = Package(
             dependencies: [
                 "JobBoard",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),

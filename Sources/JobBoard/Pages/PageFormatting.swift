@@ -13,13 +13,18 @@ enum PageFormatting {
         return "\(salary.currency) \(amounts.joined(separator: "–")) per \(salary.period.rawValue.lowercased())"
     }
 
+    /// Template values without the absent ones: Mustache treats a boxed nil as present.
+    static func present(_ values: [String: Any?]) -> [String: Any] {
+        values.compactMapValues { $0 }
+    }
+
     /// A job as the list templates show it.
     static func listItem(_ job: Job) -> [String: Any] {
-        [
+        present([
             "id": job.id, "title": job.content.title, "company": job.content.company,
             "location": job.content.location.displayName, "workplace": job.content.workplace.rawValue,
-            "employmentType": job.content.employmentType.label, "salary": salary(job.content.salary) as Any,
+            "employmentType": job.content.employmentType.label, "salary": salary(job.content.salary),
             "tags": job.content.tags, "posted": day(job.publishedAt) ?? "",
-        ]
+        ])
     }
 }

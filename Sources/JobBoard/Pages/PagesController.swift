@@ -69,17 +69,17 @@ struct PagesController {
         }
         var item = PageFormatting.listItem(job)
         item["status"] = job.displayStatus(at: now)
-        item["expires"] = PageFormatting.day(job.expiresAt) as Any
+        item["expires"] = PageFormatting.day(job.expiresAt)
         item["paragraphs"] = job.content.description.components(separatedBy: "\n\n")
-        item["applyURL"] = job.content.applyURL as Any
-        item["closedReason"] = closedReason as Any
+        item["applyURL"] = job.content.applyURL
+        item["closedReason"] = closedReason
         let site = "http://" + (request.head.authority ?? "localhost")
         return pages.render(
             "job",
-            [
+            PageFormatting.present([
                 "title": job.content.title, "job": item, "canApply": context.account?.role == .seeker,
-                "jsonLD": JobPostingJSONLD.script(for: job, now: now, siteURL: site) as Any,
-            ], account: context.account)
+                "jsonLD": JobPostingJSONLD.script(for: job, now: now, siteURL: site),
+            ]), account: context.account)
     }
 
     @Sendable func loginForm(_ request: Request, context: JobBoardContext) async throws -> Response {
@@ -139,7 +139,7 @@ struct PagesController {
         let rows: [[String: Any]] = jobs.map { job in
             var row = PageFormatting.listItem(job)
             row["status"] = job.displayStatus(at: now)
-            row["expires"] = PageFormatting.day(job.expiresAt) as Any
+            row["expires"] = PageFormatting.day(job.expiresAt)
             row["applications"] = counts[job.id] ?? 0
             row["canPublish"] = job.status == .draft
             row["canRenew"] = job.status == .published
@@ -148,15 +148,15 @@ struct PagesController {
         }
         return pages.render(
             "dashboard",
-            [
+            PageFormatting.present([
                 "title": "Dashboard", "jobs": rows, "companyName": try await service.company(of: employer)?.name ?? "",
                 "workplaces": Workplace.allCases.map { ["value": $0.rawValue, "label": $0.rawValue] },
                 "types": EmploymentType.allCases.map { ["value": $0.rawValue, "label": $0.label] },
                 "periods": Salary.Period.allCases.map {
                     ["value": $0.rawValue, "label": $0.rawValue.lowercased(), "selected": $0 == .year] as [String: Any]
                 },
-                "notice": FormFields(query: request)["notice"] as Any,
-            ], account: employer)
+                "notice": FormFields(query: request)["notice"],
+            ]), account: employer)
     }
 
     @Sendable func createJob(_ request: Request, context: JobBoardContext) async throws -> Response {
