@@ -26,6 +26,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Turn rate limits off (for load tests).")
     var noRateLimits = false
 
+    @Option(
+        name: .customLong("rate-limit"),
+        help: "Change a rate limit: ACTION=BURST/PER_MINUTE (login, registration, posting, applying). Repeatable.")
+    var rateLimitChanges: [String] = []
+
+    @Flag(help: "Take client addresses from X-Forwarded-For (only behind a trusted balancer).")
+    var trustForwardedFor = false
+
     @Option(help: "Seconds /readyz fails before the server stops on SIGTERM, so balancers drain it first.")
     var drainSeconds: Double = 2
 
@@ -36,7 +44,17 @@ struct ServeCommand: AsyncParsableCommand {
         _ = try parsedDatabase()
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard (4...31).contains(bcryptCost) else { throw ValidationError("--bcrypt-cost must be 4...31") }
+        _ = try rateLimits()
         guard drainSeconds >= 0 && drainSeconds <= 300 else { throw ValidationError("--drain-seconds must be 0...300") }
+    }
+
+    func rateLimits() throws -> RateLimits? {
+        if noRateLimits { return nil }
+        var limits = RateLimits()
+        for change in rateLimitChanges {
+            do { try limits.apply(change) } catch { throw ValidationError(error.description) }
+        }
+        return limits
     }
 
     func parsedDatabase() throws -> DatabaseLocation {
@@ -48,7 +66,8 @@ struct ServeCommand: AsyncParsableCommand {
         logger[metadataKey: "replica"] = "\(replicaName)"
         let store = try await parsedDatabase().open()
         let configuration = JobBoardConfiguration(
-            host: host, port: port, replicaName: replicaName, rateLimits: noRateLimits ? nil : RateLimits(),
+            host: host, port: port, replicaName: replicaName, rateLimits: try rateLimits(),
+            trustForwardedFor: trustForwardedFor,
             drainDelay: .milliseconds(Int(drainSeconds * 1000)), bcryptCost: bcryptCost)
         let (app, _) = try await buildJobBoardApplication(
             configuration: configuration, store: store, logger: logger,

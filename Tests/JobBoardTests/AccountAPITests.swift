@@ -76,6 +76,16 @@ struct AccountAPITests {
         }
     }
 
+    @Test func rateLimitSpecsChangeOneLimitAndRefuseNonsense() throws {
+        var limits = RateLimits()
+        try limits.apply("posting=3/30")
+        #expect(limits.posting == .init(burst: 3, perMinute: 30))
+        #expect(limits.login == RateLimits().login)
+        #expect(throws: RateLimitSpecError.self) { try limits.apply("posting=3") }
+        #expect(throws: RateLimitSpecError.self) { try limits.apply("search=3/4") }
+        #expect(throws: RateLimitSpecError.self) { try limits.apply("login=0/4") }
+    }
+
     @Test func tokenBucketRefillsAtItsRate() {
         let limiter = RateLimiter(rule: .init(burst: 2, perMinute: 60))
         let start = ContinuousClock.now

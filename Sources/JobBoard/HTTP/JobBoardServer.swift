@@ -13,7 +13,8 @@ public struct JobBoardConfiguration: Sendable {
     public var replicaName: String
     /// nil turns rate limiting off (load tests).
     public var rateLimits: RateLimits?
-    /// Take the client address from `X-Forwarded-For` (set when a balancer is in front).
+    /// Take the client address from `X-Forwarded-For`. Only behind a balancer: a direct client could forge it
+    /// and slip past the per-address rate limits.
     public var trustForwardedFor: Bool
     /// How long `/readyz` fails before the server stops on graceful shutdown.
     public var drainDelay: Duration
@@ -21,7 +22,7 @@ public struct JobBoardConfiguration: Sendable {
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, replicaName: String = "replica-1", rateLimits: RateLimits? = RateLimits(),
-        trustForwardedFor: Bool = true, drainDelay: Duration = .seconds(2), bcryptCost: UInt8 = 12
+        trustForwardedFor: Bool = false, drainDelay: Duration = .seconds(2), bcryptCost: UInt8 = 12
     ) {
         self.host = host
         self.port = port

@@ -83,3 +83,36 @@ public struct RateLimits: Sendable {
         self.applying = applying
     }
 }
+
+extension RateLimits {
+    /// Changes one limit from text such as `login=10/60`: a burst of 10, refilled at 60 a minute.
+    public mutating func apply(_ text: String) throws(RateLimitSpecError) {
+        let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { throw .malformed(text) }
+        let numbers = parts[1].split(separator: "/").map { Double($0) }
+        guard numbers.count == 2, let burst = numbers[0], let perMinute = numbers[1], burst >= 1, perMinute > 0 else {
+            throw .malformed(text)
+        }
+        let rule = RateLimiter.Rule(burst: burst, perMinute: perMinute)
+        switch parts[0] {
+        case "login": login = rule
+        case "registration": registration = rule
+        case "posting": posting = rule
+        case "applying": applying = rule
+        default: throw .unknownAction(parts[0])
+        }
+    }
+}
+
+/// A `--rate-limit` value that could not be read.
+public enum RateLimitSpecError: Error, CustomStringConvertible {
+    case malformed(String)
+    case unknownAction(String)
+
+    public var description: String {
+        switch self {
+        case .malformed(let text): "--rate-limit \(text): expected ACTION=BURST/PER_MINUTE, e.g. login=10/10"
+        case .unknownAction(let action): "--rate-limit: unknown action '\(action)'; expected login, registration, posting or applying"
+        }
+    }
+}

@@ -95,6 +95,48 @@ enum SQLiteSchema {
                     CREATE INDEX applications_seeker ON applications(seeker_id, created_at DESC);
                     """)
         }
+        migrator.registerMigration("v2-search-keys") { db in
+            // A narrow copy of what search filters and sorts on, kept in step by triggers: a search reads
+            // these small rows and fetches only the page's full rows, instead of every matching posting.
+            try db.execute(
+                sql: """
+                    CREATE TABLE job_keys (
+                        id INTEGER PRIMARY KEY,
+                        status TEXT NOT NULL,
+                        published_at REAL,
+                        expires_at REAL,
+                        country TEXT NOT NULL,
+                        city TEXT COLLATE NOCASE,
+                        workplace TEXT NOT NULL,
+                        employment_type TEXT NOT NULL,
+                        salary_year REAL NOT NULL,
+                        salary_currency TEXT
+                    );
+                    INSERT INTO job_keys SELECT id, status, published_at, expires_at, country, city, workplace,
+                        employment_type, salary_year, salary_currency FROM jobs;
+                    CREATE INDEX job_keys_newest ON job_keys(status, published_at DESC, id DESC);
+                    CREATE INDEX job_keys_salary ON job_keys(status, salary_year DESC, id DESC);
+                    CREATE INDEX job_keys_currency_salary ON job_keys(status, salary_currency, salary_year DESC, id DESC);
+                    CREATE TRIGGER job_keys_insert AFTER INSERT ON jobs BEGIN
+                        INSERT INTO job_keys VALUES (new.id, new.status, new.published_at, new.expires_at, new.country,
+                            new.city, new.workplace, new.employment_type, new.salary_year, new.salary_currency);
+                    END;
+                    CREATE TRIGGER job_keys_update AFTER UPDATE ON jobs BEGIN
+                        UPDATE job_keys SET status = new.status, published_at = new.published_at,
+                            expires_at = new.expires_at, country = new.country, city = new.city,
+                            workplace = new.workplace, employment_type = new.employment_type,
+                            salary_year = new.salary_year, salary_currency = new.salary_currency
+                        WHERE id = new.id;
+                    END;
+                    CREATE TRIGGER job_keys_delete AFTER DELETE ON jobs BEGIN
+                        DELETE FROM job_keys WHERE id = old.id;
+                    END;
+                    """)
+        }
+        migrator.registerMigration("v3-term-counts") { db in
+            // How many postings hold each word, so a search can choose which side of the join to drive.
+            try db.execute(sql: "CREATE VIRTUAL TABLE jobs_fts_terms USING fts5vocab(jobs_fts, row)")
+        }
         return migrator
     }
 }

@@ -69,86 +69,93 @@ extension SQLiteStore {
     }
 
     public func search(_ search: JobSearch, at now: Date) async throws -> JobSearchPage {
-        let query = Self.searchQuery(search, now: now)
         let rows = try await read { db in
-            try Row.fetchAll(db, sql: query.sql, arguments: StatementArguments(query.arguments)).map {
-                (Self.job(from: $0), $0["sort_key"] as Double)
+            let query = Self.searchQuery(search, now: now, commonWords: try Self.allWordsAreCommon(search, db: db))
+            // Two steps in one read transaction: the page's ids and sort keys from the narrow rows, then those jobs.
+            let keys = try Row.fetchAll(db, sql: query.sql, arguments: StatementArguments(query.arguments)).map {
+                (id: $0["id"] as Int64, key: $0["sort_key"] as Double)
             }
+            guard !keys.isEmpty else { return [(Job, Double)]() }
+            let placeholders = Array(repeating: "?", count: keys.count).joined(separator: ",")
+            var jobs: [Int64: Job] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT * FROM jobs WHERE id IN (\(placeholders))", arguments: StatementArguments(keys.map(\.id)))
+            {
+                let job = Self.job(from: row)
+                jobs[job.id] = job
+            }
+            return keys.compactMap { key in jobs[key.id].map { ($0, key.key) } }
         }
         return SearchPaging.page(rows, search: search)
     }
 
-    /// Builds the search as one statement: the live-job filters, the text match and the keyset condition.
-    static func searchQuery(_ search: JobSearch, now: Date) -> (sql: String, arguments: [DatabaseValue]) {
-        var conditions = ["j.status = 'published'", "(j.expires_at IS NULL OR j.expires_at > ?)"]
+    /// Builds the first step of a search: the live-job filters, the text match and the keyset condition over
+    /// `job_keys`, returning ids and sort keys of at most `limit + 1` jobs in order.
+    static func searchQuery(_ search: JobSearch, now: Date, commonWords: Bool = false) -> (sql: String, arguments: [DatabaseValue]) {
+        var conditions = ["k.status = 'published'", "(k.expires_at IS NULL OR k.expires_at > ?)"]
         var arguments: [DatabaseValue] = [now.timeIntervalSince1970.databaseValue]
-        if let workplace = search.workplace {
-            conditions.append("j.workplace = ?")
-            arguments.append((workplace.rawValue).databaseValue)
+        func add(_ condition: String, _ value: some DatabaseValueConvertible) {
+            conditions.append(condition)
+            arguments.append(value.databaseValue)
         }
-        if let type = search.employmentType {
-            conditions.append("j.employment_type = ?")
-            arguments.append((type.rawValue).databaseValue)
-        }
-        if let country = search.country {
-            conditions.append("j.country = ?")
-            arguments.append((country.uppercased()).databaseValue)
-        }
-        if let city = search.city {
-            conditions.append("j.city = ? COLLATE NOCASE")
-            arguments.append((city).databaseValue)
-        }
-        if let minimum = search.minimumYearlySalary {
-            conditions.append("j.salary_year >= ?")
-            arguments.append((minimum).databaseValue)
-        }
-        if let currency = search.currency {
-            conditions.append("j.salary_currency = ?")
-            arguments.append((currency.uppercased()).databaseValue)
-        }
-        for tag in search.tags {
-            conditions.append("j.id IN (SELECT job_id FROM job_tags WHERE tag = ?)")
-            arguments.append((tag.lowercased()).databaseValue)
-        }
-        if let days = search.postedWithinDays {
-            conditions.append("j.published_at >= ?")
-            arguments.append((now.timeIntervalSince1970 - Double(days) * 86_400).databaseValue)
-        }
+        if let workplace = search.workplace { add("k.workplace = ?", workplace.rawValue) }
+        if let type = search.employmentType { add("k.employment_type = ?", type.rawValue) }
+        if let country = search.country { add("k.country = ?", country.uppercased()) }
+        if let city = search.city { add("k.city = ?", city) }
+        if let minimum = search.minimumYearlySalary { add("k.salary_year >= ?", minimum) }
+        if let currency = search.currency { add("k.salary_currency = ?", currency.uppercased()) }
+        for tag in search.tags { add("k.id IN (SELECT job_id FROM job_tags WHERE tag = ?)", tag.lowercased()) }
+        if let days = search.postedWithinDays { add("k.published_at >= ?", now.timeIntervalSince1970 - Double(days) * 86_400) }
 
         let sort = search.effectiveSort
-        let terms = search.searchTerms
-        var from = "jobs j"
+        var from = "job_keys k"
         let sortKey: String
         switch sort {
-        case .newest: sortKey = "j.published_at"
-        case .salary: sortKey = "j.salary_year"
+        case .newest: sortKey = "k.published_at"
+        case .salary: sortKey = "k.salary_year"
         case .relevance: sortKey = "bm25(jobs_fts, 10.0, 4.0, 1.0, 6.0)"
         }
-        if let terms {
-            from = "jobs_fts JOIN jobs j ON j.id = jobs_fts.rowid"
-            conditions.append("jobs_fts MATCH ?")
-            arguments.append((terms.map { "\"\($0.replacingOccurrences(of: "\"", with: "\"\""))\"" }.joined(separator: " ")).databaseValue)
+        if let terms = search.searchTerms {
+            // Rare words: the text match drives (CROSS JOIN keeps it the outer loop), since walking a sort index
+            // and probing the full-text index row by row would visit most postings before finding a page.
+            // Common words, newest first, no narrow filter: walking the sort index finds a page after a few
+            // probes, far cheaper than sorting every match. Relevance always drives from the match: its key
+            // exists only there; a narrow filter would make the index walk long.
+            let selectiveFilter =
+                search.country != nil || search.city != nil || !search.tags.isEmpty || search.minimumYearlySalary != nil
+                || search.currency != nil
+            let driveFromIndex = commonWords && sort == .newest && !selectiveFilter
+            from = "jobs_fts \(driveFromIndex ? "JOIN" : "CROSS JOIN") job_keys k ON k.id = jobs_fts.rowid"
+            add("jobs_fts MATCH ?", terms.map { "\"\($0.replacingOccurrences(of: "\"", with: "\"\""))\"" }.joined(separator: " "))
         }
         // bm25 is lower for better matches, so relevance ascends; the others descend.
         let direction = sort == .relevance ? "ASC" : "DESC"
-        var inner = "SELECT j.*, \(sortKey) AS sort_key FROM \(from) WHERE \(conditions.joined(separator: " AND "))"
-        var outerCondition = ""
         if let cursor = search.after {
             let comparison = sort == .relevance ? ">" : "<"
-            outerCondition = "WHERE (sort_key \(comparison) ? OR (sort_key = ? AND id < ?))"
+            conditions.append("(\(sortKey) \(comparison) ? OR (\(sortKey) = ? AND k.id < ?))")
             arguments.append(contentsOf: [cursor.key.databaseValue, cursor.key.databaseValue, cursor.id.databaseValue])
         }
-        if sort != .relevance && search.after == nil {
-            // Lets SQLite walk the (status, key, id) index and stop after a page.
-            inner += " ORDER BY \(sortKey) DESC, j.id DESC"
-        }
         let sql = """
-            SELECT * FROM (\(inner)) \(outerCondition)
-            ORDER BY sort_key \(direction), id DESC LIMIT ?
+            SELECT k.id AS id, \(sortKey) AS sort_key FROM \(from) WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY \(sortKey) \(direction), k.id DESC LIMIT ?
             """
         arguments.append((search.limit + 1).databaseValue)
         return (sql, arguments)
     }
+
+    /// Whether even the rarest search word is in so many postings that walking the sort order is cheaper.
+    static func allWordsAreCommon(_ search: JobSearch, db: Database) throws -> Bool {
+        guard let terms = search.searchTerms else { return false }
+        let placeholders = Array(repeating: "?", count: terms.count).joined(separator: ",")
+        let counts = try Int.fetchAll(
+            db, sql: "SELECT doc FROM jobs_fts_terms WHERE term IN (\(placeholders))", arguments: StatementArguments(terms))
+        // A missing word matches nothing: the match side is then the cheap one.
+        guard counts.count == Set(terms).count, let rarest = counts.min() else { return false }
+        return rarest > commonWordThreshold
+    }
+
+    /// Postings a word must be in before search walks the sort index instead of the matches.
+    static let commonWordThreshold = 5_000
 
     static func insert(_ job: Job, db: Database, keepingID: Bool = false) throws {
         let content = job.content

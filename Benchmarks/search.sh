@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Search benchmark: 100,000 seeded jobs on SQLite, `evenkeel serve` (release), driven by wrk from Debian's packages.
+# Prints requests/s and p50/p99 latency of /api/v1/jobs with text and filters.
+# Usage: Benchmarks/search.sh [connections] [seconds]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+connections=${1:-4}
+seconds=${2:-20}
+command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+swift build -c release --product evenkeel >/dev/null
+bin=$(swift build -c release --show-bin-path)/evenkeel
+work=$(mktemp -d)
+trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+echo "seeding 100,000 jobs…"
+/usr/bin/time -f "seed: %e s wall, %M KiB max RSS" "$bin" seed --db "sqlite:$work/jobs.sqlite" --jobs 100000
+"$bin" serve --db "sqlite:$work/jobs.sqlite" --port 0 --no-rate-limits --replica-name bench >"$work/serve.log" 2>&1 &
+server=$!
+for _ in $(seq 50); do grep -q "listening on" "$work/serve.log" && break; sleep 0.1; done
+port=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/serve.log" | head -1)
+url="http://127.0.0.1:$port"
+wrk -t 1 -c 2 -d 3s -s Benchmarks/search.lua "$url" >/dev/null   # warm the page cache
+echo "wrk -t 2 -c $connections -d ${seconds}s --latency -s Benchmarks/search.lua $url"
+wrk -t 2 -c "$connections" -d "${seconds}s" --latency -s Benchmarks/search.lua "$url" | tee "$work/wrk.txt"
+rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.txt")
+p50=$(awk '$1=="50%" {print $2}' "$work/wrk.txt")
+p99=$(awk '$1=="99%" {print $2}' "$work/wrk.txt")
+echo "RESULT search: ${rps} requests/s, p50 ${p50}, p99 ${p99} at ${connections} connections (target: p99 < 10ms at 500 requests/s)"

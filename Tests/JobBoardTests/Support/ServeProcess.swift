@@ -1,0 +1,74 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+/// A real `evenkeel serve` child process on an ephemeral port, for tests that need a process to kill.
+final class ServeProcess: Sendable {
+    let process: Process
+    let port: Int
+
+    /// The `evenkeel` executable built beside the test bundle.
+    static var executable: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("evenkeel")
+    }
+
+    init(arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = ["serve", "--port", "0", "--drain-seconds", "0"] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+        // The first line names the port: "evenkeel serve: listening on http://127.0.0.1:PORT as NAME".
+        var line = Data()
+        let handle = output.fileHandleForReading
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        guard let portText = text.split(separator: ":").last?.split(separator: " ").first, let port = Int(portText) else {
+            process.terminate()
+            throw ServeProcessError.noPort(text)
+        }
+        self.port = port
+    }
+
+    /// Asks for a graceful shutdown, as a process manager does.
+    func terminate() {
+        Foundation.kill(process.processIdentifier, SIGTERM)
+    }
+
+    func kill() {
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// Sends a request and returns the status and body.
+    func send(_ method: String, _ path: String, token: String? = nil, body: String? = nil) async throws -> (Int, Data) {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        request.timeoutInterval = 10
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        if let body {
+            request.httpBody = Data(body.utf8)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+    }
+}
+
+enum ServeProcessError: Error, CustomStringConvertible {
+    case noPort(String)
+    var description: String {
+        switch self {
+        case .noPort(let said): "evenkeel serve did not say its port; it printed: \(said)"
+        }
+    }
+}
