@@ -1,1 +1,0 @@
-@main struct Evenkeel { static func main() {} }
