@@ -1,0 +1,2 @@
+import Balancer
+@main struct Main { static func main() {} }
