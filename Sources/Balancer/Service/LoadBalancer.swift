@@ -123,14 +123,16 @@ public final class LoadBalancer: Sendable {
             }
             runtime.install(config)
             restartHealthChecks()
-            return record(trigger: trigger, result: .applied, newHash: config.configHash, diff: diff.description, error: nil, warnings: warnings)
+            return record(trigger: trigger, result: .applied, previousHash: old.hash, newHash: config.configHash, diff: diff.description, error: nil, warnings: warnings)
         }
     }
 
-    private func record(trigger: String, result: ReloadEvent.Result, newHash: String?, diff: String, error: String?, warnings: [String]) -> ReloadEvent {
+    private func record(
+        trigger: String, result: ReloadEvent.Result, previousHash: String? = nil, newHash: String?, diff: String, error: String?, warnings: [String]
+    ) -> ReloadEvent {
         let now = Date().timeIntervalSince1970
         let event = ReloadEvent(
-            time: now, trigger: trigger, result: result, previousHash: runtime.generation.hash, newHash: newHash,
+            time: now, trigger: trigger, result: result, previousHash: previousHash ?? runtime.generation.hash, newHash: newHash,
             diff: diff, error: error, warnings: warnings)
         events.append(event)
         if result != .unchanged { metrics.recordReload(applied: result == .applied, at: now) }
