@@ -1,2 +1,0 @@
-import Balancer
-@main struct Main { static func main() {} }
