@@ -240,13 +240,14 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     }
 
     /// Retries on another backend when allowed: nothing of the response sent yet, the request can be
-    /// replayed, it was a connect failure or the method is idempotent, attempts remain, and the retry budget
-    /// has a token. Otherwise answers with the failure's status.
+    /// replayed, it was a connect failure or the method is idempotent, attempts remain, an eligible backend
+    /// has not been tried yet (never the same one twice), and the retry budget has a token. Otherwise answers with the failure's status.
     private func attemptFailed(_ ex: ProxyExchange, _ failure: ProxyFailure, connectFailure: Bool) {
         ex.responseTimer?.cancel()
         let retry = ex.pool.config.retry
+        let untried = ex.pool.picker.candidates(effectiveWeights: ex.pool.effectiveWeights(), excluding: ex.tried)
         if !ex.responseStarted, ex.replayable, connectFailure || ex.head.method.isIdempotent,
-            ex.attempts <= retry.attempts, ex.pool.takeRetryToken()
+            ex.attempts <= retry.attempts, !untried.isEmpty, ex.pool.takeRetryToken()
         {
             if let failed = ex.lastBackend { ex.pool.backends[failed].recordRetry() }
             ex.unsent = ex.replay

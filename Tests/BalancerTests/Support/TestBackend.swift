@@ -6,7 +6,7 @@ import Synchronization
 /// A tiny real HTTP backend on an ephemeral 127.0.0.1 port, for integration tests.
 ///
 /// Paths: `/healthz` (200, or 503 when unhealthy), `/status/N` (status N), `/slow?ms=N` (answers after N
-/// ms), `/echo` (returns the request body), `/big?bytes=N` (N bytes). Every response carries `x-backend`
+/// ms), `/echo` (returns the request body), `/big?bytes=N` (N bytes), `/drop` (closes without answering). Every response carries `x-backend`
 /// and the request headers it saw as `x-req-NAME`.
 final class TestBackend: Sendable {
     let name: String
@@ -107,6 +107,10 @@ final class BackendHandler: ChannelInboundHandler {
             delayMs = Int(query["ms"] ?? "0") ?? 0
         } else if path == "/echo" {
             body = requestBody
+        } else if path == "/drop" {
+            // Reads the request, then hangs up without answering: a crashed or broken backend.
+            context.close(promise: nil)
+            return
         } else if path == "/big" {
             let n = Int(query["bytes"] ?? "0") ?? 0
             body = context.channel.allocator.buffer(repeating: UInt8(ascii: "x"), count: n)
