@@ -134,4 +134,11 @@ struct ConfigErrorTests {
         #expect(key == "limits")
         #expect(l.line == 1 && l.column == 9)
     }
+
+    @Test func backendNameMustBeSafeInAHeader() throws {
+        let e = try #require(error("pools:\n  - backends:\n      - {name: \"a\\r\\nx-evil: 1\", address: h:1}\n"))
+        guard case .invalidValue(let l, let key, _, _) = e else { Issue.record("got \(e)"); return }
+        #expect(key == "pools[0].backends[0].name")
+        #expect(l.line == 3)
+    }
 }

@@ -29,6 +29,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     private let timeouts: ClientTimeoutHandler
     private let shutdown: ShutdownSignal
     private var clientIP: String?
+    private var requestIDs = RequestIdentifier()
 
     init(runtime: BalancerRuntime, connections: UpstreamConnectionPool, timeouts: ClientTimeoutHandler, shutdown: ShutdownSignal) {
         self.runtime = runtime
@@ -151,7 +152,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         }
         let keepAlive = head.isKeepAlive && head.version == .http1_1 && !shutdown.isShuttingDown
         let ex = ProxyExchange(
-            head: head, upstreamHead: RequestHeadRewriter.upstream(head, clientIP: clientIP),
+            head: head, upstreamHead: RequestHeadRewriter.upstream(head, clientIP: clientIP, ids: &requestIDs),
             generation: generation, pool: pool, key: key, keepAlive: keepAlive)
         state = .proxying(ex)
         pool.noteRequest()

@@ -56,7 +56,7 @@ final class ProxyServer: Sendable {
         let sync = channel.pipeline.syncOperations
         try sync.addHandler(timeouts)
         try sync.configureHTTPServerPipeline(
-            withPipeliningAssistance: true, withErrorHandling: false, withOutboundHeaderValidation: true,
+            withPipeliningAssistance: true, withErrorHandling: false, withOutboundHeaderValidation: false,
             withEncoderConfiguration: .init(), withDecoderLimitConfiguration: limits)
         try sync.addHandler(
             ProxyClientHandler(runtime: runtime, connections: connectionPool(for: channel.eventLoop), timeouts: timeouts, shutdown: shutdown))

@@ -5,7 +5,7 @@ import NIOHTTP1
 /// head sent to the client: hop-by-hop headers removed, forwarding headers and the backend header added.
 enum RequestHeadRewriter {
     /// The head sent to a backend.
-    static func upstream(_ head: HTTPRequestHead, clientIP: String?) -> HTTPRequestHead {
+    static func upstream(_ head: HTTPRequestHead, clientIP: String?, ids: inout RequestIdentifier) -> HTTPRequestHead {
         var headers = head.headers
         let chunked = headers["transfer-encoding"].contains { $0.lowercased().contains("chunked") }
         headers.removeHopByHop()
@@ -17,7 +17,7 @@ enum RequestHeadRewriter {
         }
         headers.replaceOrAdd(name: "x-forwarded-proto", value: "http")
         if headers["x-request-id"].first?.isEmpty ?? true {
-            headers.replaceOrAdd(name: "x-request-id", value: RequestIdentifier.make())
+            headers.replaceOrAdd(name: "x-request-id", value: ids.make())
         }
         return HTTPRequestHead(version: .http1_1, method: head.method, uri: head.uri, headers: headers)
     }

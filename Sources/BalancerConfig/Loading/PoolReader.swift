@@ -68,6 +68,11 @@ enum PoolReader {
                 weight: try b.int("weight", default: BackendConfig.defaultWeight, range: 0...BackendConfig.maxWeight),
                 backup: try b.bool("backup", default: false),
                 maxConnections: try b.int("max_connections", default: BackendConfig.defaultMaxConnections, range: 1...100_000))
+            if !backend.name.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f }) {
+                throw ConfigError.invalidValue(
+                    b.location("name"), key: b.path("name"), value: backend.name,
+                    expected: "printable ASCII without spaces (it is sent in a response header)")
+            }
             if let first = names[backend.name] {
                 throw ConfigError.duplicateName(b.location("name"), kind: "backend", name: backend.name, firstAt: first)
             }
