@@ -30,6 +30,9 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     private let shutdown: ShutdownSignal
     private var clientIP: String?
     private var requestIDs = RequestIdentifier()
+    /// Request parts that arrived behind a complete request still being answered (HTTP pipelining).
+    private var pipelined: [HTTPServerRequestPart] = []
+    private var drainingPipelined = false
 
     init(runtime: BalancerRuntime, connections: UpstreamConnectionPool, timeouts: ClientTimeoutHandler, shutdown: ShutdownSignal) {
         self.runtime = runtime
@@ -46,7 +49,21 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     // MARK: Client side
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch (unwrapInboundIn(data), state) {
+        let part = unwrapInboundIn(data)
+        // A pipelined request behind the one in progress waits its turn (reads pause meanwhile).
+        if case .proxying(let ex) = state, ex.requestComplete || !pipelined.isEmpty {
+            pipelined.append(part)
+            return
+        }
+        if !pipelined.isEmpty {
+            pipelined.append(part)
+            return
+        }
+        handle(part, context: context)
+    }
+
+    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        switch (part, state) {
         case (.head(let head), .awaitingRequest):
             timeouts.requestHeadReceived()
             begin(head, context: context)
@@ -68,12 +85,46 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         }
     }
 
+    /// Runs requests that were pipelined behind the one that just finished, then resumes reading.
+    private func drainPipelined() {
+        guard !drainingPipelined, let context else { return }
+        drainingPipelined = true
+        defer { drainingPipelined = false }
+        loop: while !pipelined.isEmpty {
+            switch state {
+            case .proxying(let ex) where ex.requestComplete:
+                break loop
+            case .discarding, .closed:
+                pipelined.removeAll()
+                return
+            case .awaitingRequest, .proxying:
+                handle(pipelined.removeFirst(), context: context)
+            }
+        }
+        // Parts forwarded from the queue are not followed by a channelReadComplete: flush them here.
+        if case .proxying(let ex) = state { ex.upstream?.flush() }
+        if pipelined.isEmpty { resumeClientReading() }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent {
+            // Graceful shutdown: an idle connection closes now, a busy one after its exchange.
+            if case .awaitingRequest = state, pipelined.isEmpty { context.close(promise: nil) }
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func channelReadComplete(context: ChannelHandlerContext) {
         if case .proxying(let ex) = state { ex.upstream?.flush() }
         context.fireChannelReadComplete()
     }
 
     func read(context: ChannelHandlerContext) {
+        if !pipelined.isEmpty {
+            pendingRead = true
+            return
+        }
         if case .proxying(let ex) = state, !ex.requestComplete {
             guard let upstream = ex.upstream, upstream.isWritable else {
                 pendingRead = true
@@ -313,6 +364,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
             written.assumeIsolated().whenComplete { _ in self.context?.close(promise: nil) }
         } else {
             timeouts.exchangeFinished()
+            drainPipelined()
         }
     }
 
@@ -333,7 +385,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
             ex.responseTimer?.cancel()
             ex.responseStarted = true
             ex.responseStatus = Int(head.status.code)
-            if !ex.requestComplete { ex.keepAlive = false }
+            if !ex.requestComplete || shutdown.isShuttingDown { ex.keepAlive = false }
             let name = ex.pool.backends[index].config.name
             let out = RequestHeadRewriter.downstream(
                 head, version: ex.head.version, backendHeader: ex.generation.config.backendHeader,
@@ -356,12 +408,11 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
                 }
             }
             let keepAlive = ex.keepAlive && ex.requestComplete && !shutdown.isShuttingDown
-            // Set the state before writing `.end`: the pipelining handler may deliver the next request
-            // synchronously from within that write.
             state = keepAlive ? .awaitingRequest : .discarding
             let written = context.writeAndFlush(wrapOutboundOut(.end(trailers)))
             if keepAlive {
                 timeouts.exchangeFinished()
+                drainPipelined()
             } else {
                 written.assumeIsolated().whenComplete { _ in self.context?.close(promise: nil) }
             }

@@ -54,9 +54,11 @@ final class ProxyServer: Sendable {
         limits.maxHeaderFieldSize = config.limits.maxHeaderBytes
         let timeouts = ClientTimeoutHandler(idle: config.timeouts.idle, headerRead: config.timeouts.headerRead)
         let sync = channel.pipeline.syncOperations
+        // Pipelining is handled by ProxyClientHandler itself: NIO's pipelining handler pauses reads during
+        // every response, which costs two epoll_ctl calls per request.
         try sync.addHandler(timeouts)
         try sync.configureHTTPServerPipeline(
-            withPipeliningAssistance: true, withErrorHandling: false, withOutboundHeaderValidation: false,
+            withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
             withEncoderConfiguration: .init(), withDecoderLimitConfiguration: limits)
         try sync.addHandler(
             ProxyClientHandler(runtime: runtime, connections: connectionPool(for: channel.eventLoop), timeouts: timeouts, shutdown: shutdown))

@@ -1,3 +1,4 @@
+import Foundation
 import Balancer
 import BalancerConfig
 import NIOHTTP1
@@ -136,5 +137,21 @@ struct RetryAndAlgorithmTests {
         let second = try? await TestClient.raw(port: lb.ports.proxy, "GET / HTTP/1.1\r\nhost: x\r\n\r\n")
         #expect(second == nil || second == "")
         #expect(try await holder.status == 200)
+    }
+
+    @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
+        let backends = try await start(["a"])
+        let lb = try await BalancerHarness.start(BalancerHarness.config(backends))
+        defer { Task { await lb.stop(); for b in backends { await b.kill() } } }
+        let reply = try await TestClient.raw(
+            port: lb.ports.proxy,
+            "GET /slow?ms=50 HTTP/1.1\r\nhost: x\r\nx-request-id: first\r\n\r\n"
+                + "POST /echo HTTP/1.1\r\nhost: x\r\ncontent-length: 6\r\n\r\nsecond"
+                + "GET / HTTP/1.1\r\nhost: x\r\nx-request-id: third\r\nconnection: close\r\n\r\n")
+        let first = try #require(reply.range(of: "x-req-x-request-id: first"))
+        let second = try #require(reply.range(of: "\r\n\r\nsecond"))
+        let third = try #require(reply.range(of: "x-req-x-request-id: third"))
+        #expect(first.lowerBound < second.lowerBound && second.lowerBound < third.lowerBound)
+        #expect(reply.components(separatedBy: "HTTP/1.1 200 OK").count == 4)
     }
 }
