@@ -10,6 +10,8 @@ public final class PowerOfTwoChoicesEWMA: PickingAlgorithm {
         var inFlight: [Int]
         /// Latency EWMA in milliseconds; nil until the first response.
         var ewma: [Double?]
+        /// When each EWMA last took a sample.
+        var sampledAt: [ContinuousClock.Instant?]
         var random: SplitMix64
     }
 
@@ -17,6 +19,9 @@ public final class PowerOfTwoChoicesEWMA: PickingAlgorithm {
     public static let smoothing = 0.3
     /// Latency assumed for a backend with no samples yet, in milliseconds.
     public static let initialLatencyMilliseconds = 1.0
+    /// A latency estimate halves for every this many seconds without a new sample, so a backend that
+    /// was slow once is tried again eventually instead of being shunned forever.
+    public static let halfLifeSeconds = 5.0
 
     private let state: Mutex<State>
 
@@ -25,11 +30,17 @@ public final class PowerOfTwoChoicesEWMA: PickingAlgorithm {
         state = Mutex(State(
             inFlight: Array(repeating: 0, count: backendCount),
             ewma: Array(repeating: nil, count: backendCount),
+            sampledAt: Array(repeating: nil, count: backendCount),
             random: seed.map(SplitMix64.init(seed:)) ?? SplitMix64()))
     }
 
     /// Picks the cheaper of two weighted random candidates.
     public func pick(from candidates: [PickCandidate], key: String?) -> Int {
+        pick(from: candidates, at: .now)
+    }
+
+    /// Picks as of `now` (tests pass explicit instants).
+    func pick(from candidates: [PickCandidate], at now: ContinuousClock.Instant) -> Int {
         state.withLock { s in
             if candidates.count == 1 { return candidates[0].index }
             let first = candidates.weightedPosition(s.random.unit())
@@ -38,7 +49,13 @@ public final class PowerOfTwoChoicesEWMA: PickingAlgorithm {
             let a = candidates[first]
             let b = rest[rest.weightedPosition(s.random.unit())]
             func cost(_ c: PickCandidate) -> Double {
-                Double(s.inFlight[c.index] + 1) * (s.ewma[c.index] ?? Self.initialLatencyMilliseconds) / c.weight
+                var latency = s.ewma[c.index] ?? Self.initialLatencyMilliseconds
+                if let at = s.sampledAt[c.index] {
+                    let age = now - at
+                    let seconds = Double(age.components.seconds) + Double(age.components.attoseconds) / 1e18
+                    latency *= pow2(-seconds / Self.halfLifeSeconds)
+                }
+                return Double(s.inFlight[c.index] + 1) * latency / c.weight
             }
             return cost(b) < cost(a) ? b.index : a.index
         }
@@ -51,6 +68,11 @@ public final class PowerOfTwoChoicesEWMA: PickingAlgorithm {
 
     /// Counts the request done and folds its latency into the backend's EWMA.
     public func requestFinished(_ backend: Int, latency: Duration?) {
+        requestFinished(backend, latency: latency, at: .now)
+    }
+
+    /// Records a finished request as of `now`.
+    func requestFinished(_ backend: Int, latency: Duration?, at now: ContinuousClock.Instant) {
         state.withLock { s in
             s.inFlight[backend] = max(0, s.inFlight[backend] - 1)
             guard let latency else { return }
@@ -60,9 +82,26 @@ public final class PowerOfTwoChoicesEWMA: PickingAlgorithm {
             } else {
                 s.ewma[backend] = ms
             }
+            s.sampledAt[backend] = now
         }
     }
 
     /// The current latency EWMA of `backend` in milliseconds, nil before any sample.
     public func latencyEWMA(_ backend: Int) -> Double? { state.withLock { $0.ewma[backend] } }
+}
+
+/// 2^x for the decay factor, without importing Foundation into the picking code.
+private func pow2(_ x: Double) -> Double {
+    // exp(x ln 2) through the standard library's Double arithmetic: split into integer and fraction.
+    let whole = x.rounded(.down)
+    let fraction = x - whole
+    // 2^fraction for fraction in [0, 1) by a short Taylor series of e^(fraction ln 2).
+    let y = fraction * 0.6931471805599453
+    var term = 1.0, sum = 1.0
+    for n in 1...12 {
+        term *= y / Double(n)
+        sum += term
+    }
+    guard whole > -1000 else { return 0 }
+    return sum * Double(sign: .plus, exponent: Int(whole), significand: 1)
 }

@@ -1,4 +1,4 @@
-import Balancer
+@testable import Balancer
 import BalancerConfig
 import Testing
 
@@ -144,14 +144,17 @@ struct PickingTests {
     }
 
     @Test func p2cSteersAwayFromTheSlowBackend() {
-        let picker = BackendPicker(backends: backends([1, 1, 1]), algorithm: .p2cEWMA, seed: 3)
+        let p2c = PowerOfTwoChoicesEWMA(backendCount: 3, seed: 3)
+        let now = ContinuousClock.now
         for _ in 0..<5 {
-            picker.requestFinished(0, latency: .milliseconds(200))
-            picker.requestFinished(1, latency: .milliseconds(5))
-            picker.requestFinished(2, latency: .milliseconds(5))
+            p2c.requestFinished(0, latency: .milliseconds(200), at: now)
+            p2c.requestFinished(1, latency: .milliseconds(5), at: now)
+            p2c.requestFinished(2, latency: .milliseconds(5), at: now)
         }
-        let c = counts(picker, picks: 3000)
-        // Backend 0 wins only when both draws hit it, which two distinct draws never do.
+        let candidates = (0..<3).map { PickCandidate(index: $0, weight: 1) }
+        var c = [0, 0, 0]
+        for _ in 0..<3000 { c[p2c.pick(from: candidates, at: now)] += 1 }
+        // Backend 0 would win only if both draws hit it, which two distinct draws never do.
         #expect(c[0] == 0)
         #expect(c[1] > 1000 && c[2] > 1000)
     }
@@ -175,5 +178,22 @@ struct PickingTests {
         var c = [0, 0]
         for _ in 0..<500 { c[picker.pick(effectiveWeights: [4, 1])!] += 1 }
         #expect(c == [400, 100])
+    }
+}
+
+@Suite("p2c EWMA ageing")
+struct PowerOfTwoChoicesAgeingTests {
+    @Test func aStaleSlowEstimateDecaysSoTheBackendIsTriedAgain() {
+        let p2c = PowerOfTwoChoicesEWMA(backendCount: 2, seed: 5)
+        let candidates = [PickCandidate(index: 0, weight: 1), PickCandidate(index: 1, weight: 1)]
+        let start = ContinuousClock.now
+        p2c.requestFinished(0, latency: .milliseconds(40), at: start)
+        p2c.requestFinished(1, latency: .milliseconds(10), at: start)
+        #expect(p2c.pick(from: candidates, at: start) == 1)
+        // Backend 1 keeps answering in 10 ms; backend 0's 40 ms sample ages. After three half-lives
+        // (15 s) its estimate is 5 ms, so it wins and gets a fresh sample.
+        #expect(p2c.pick(from: candidates, at: start + .seconds(5)) == 1)
+        p2c.requestFinished(1, latency: .milliseconds(10), at: start + .seconds(15))
+        #expect(p2c.pick(from: candidates, at: start + .seconds(15)) == 0)
     }
 }
