@@ -176,4 +176,36 @@ struct AdminAndReloadTests {
         let missing = try await TestClient(port: lb.ports.admin).send([(.POST, "/admin/drain?pool=web&backend=zz", [], nil)])[0]
         #expect(missing.status == 404)
     }
+
+    /// Runs `promtool check metrics` on the real output when promtool is installed (it is a Debian package,
+    /// `prometheus`); without it the test still checks the exposition's basic shape.
+    @Test func metricsOutputPassesPromtool() async throws {
+        let a = try await TestBackend.start("a"), b = try await TestBackend.start("b")
+        let lb = try await BalancerHarness.start(BalancerHarness.config([a, b]))
+        defer { Task { await lb.stop(); await a.kill(); await b.kill() } }
+        _ = try await TestClient(port: lb.ports.proxy).send(Array(repeating: (.GET, "/", [], nil), count: 5) + [(.GET, "/status/503", [], nil)])
+        var next = lb.balancer.runtime.generation.config
+        next.pools[0].backends[1].weight = 2
+        _ = lb.balancer.reload(to: next, trigger: "api")
+        let text = try await TestClient.get(port: lb.ports.admin, "/metrics").body
+        #expect(text.hasSuffix("\n"))
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            #expect(line.split(separator: " ").count == 2, "sample line \(line)")
+        }
+        let promtool = "/usr/bin/promtool"
+        guard FileManager.default.isExecutableFile(atPath: promtool) else { return }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: promtool)
+        process.arguments = ["check", "metrics"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(text.utf8))
+        try input.fileHandleForWriting.close()
+        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "promtool: \(report)")
+    }
 }
