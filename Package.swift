@@ -14,6 +14,8 @@ let package = Package(
     products: [
         .executable(name: "evenkeel", targets: ["evenkeel"]),
         .library(name: "JobBoard", targets: ["JobBoard"]),
+        .library(name: "BalancerConfig", targets: ["BalancerConfig"]),
+        .library(name: "Balancer", targets: ["Balancer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -34,6 +36,25 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
+        .target(
+            name: "BalancerConfig",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Balancer",
+            dependencies: [
+                "BalancerConfig",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "JobBoard",
             dependencies: [
@@ -56,11 +77,24 @@ let package = Package(
             name: "evenkeel",
             dependencies: [
                 "JobBoard",
+                "Balancer",
+                "BalancerConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "BalancerConfigTests", dependencies: ["BalancerConfig"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BalancerTests",
+            dependencies: [
+                "Balancer",
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

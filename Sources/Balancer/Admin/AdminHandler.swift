@@ -1,0 +1,113 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Serves the admin API on its own listener: `GET /admin/stats`, `GET /metrics`, `GET /admin/events`,
+/// `POST /admin/reload`, `POST /admin/drain?pool=P&backend=B` and `POST /admin/undrain?...`.
+final class AdminHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private enum State {
+        case idle
+        case reading(HTTPRequestHead, bodyBytes: Int)
+        case responding
+    }
+
+    /// Admin requests carry no meaningful body; anything larger is refused.
+    static let maxBodyBytes = 64 * 1024
+
+    private var state: State = .idle
+    private let balancer: LoadBalancer
+
+    init(balancer: LoadBalancer) {
+        self.balancer = balancer
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch (unwrapInboundIn(data), state) {
+        case (.head(let head), .idle):
+            state = .reading(head, bodyBytes: 0)
+        case (.body(let buffer), .reading(let head, let bytes)):
+            let total = bytes + buffer.readableBytes
+            if total > Self.maxBodyBytes {
+                state = .responding
+                respond(context: context, status: .payloadTooLarge, type: "text/plain", body: "body too large\n", close: true)
+                return
+            }
+            state = .reading(head, bodyBytes: total)
+        case (.end, .reading(let head, _)):
+            state = .responding
+            route(head, context: context)
+        default:
+            break
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if error is HTTPParserError, case .idle = state {
+            respond(context: context, status: .badRequest, type: "text/plain", body: "malformed request\n", close: true)
+        } else {
+            context.close(promise: nil)
+        }
+    }
+
+    private func route(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        let parts = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let path = parts.first.map(String.init) ?? ""
+        let query = Self.query(parts.count > 1 ? String(parts[1]) : "")
+        let keepAlive = head.isKeepAlive
+        switch (head.method, path) {
+        case (.GET, "/admin/stats"):
+            respond(context: context, status: .ok, type: "application/json", body: balancer.stats().json() + "\n", close: !keepAlive)
+        case (.GET, "/metrics"):
+            respond(context: context, status: .ok, type: "text/plain; version=0.0.4; charset=utf-8", body: balancer.metricsText(), close: !keepAlive)
+        case (.GET, "/admin/events"):
+            respond(context: context, status: .ok, type: "application/json", body: Self.json(balancer.events.all), close: !keepAlive)
+        case (.POST, "/admin/reload"):
+            let promise = context.eventLoop.makePromise(of: ReloadEvent.self)
+            let balancer = self.balancer
+            Task { promise.succeed(balancer.reload(trigger: "admin")) }
+            promise.futureResult.assumeIsolated().whenSuccess { event in
+                let status: HTTPResponseStatus = event.result == .refused ? .unprocessableEntity : .ok
+                self.respond(context: context, status: status, type: "application/json", body: Self.json(event), close: !keepAlive)
+            }
+        case (.POST, "/admin/drain"), (.POST, "/admin/undrain"):
+            let draining = path == "/admin/drain"
+            if let pool = query["pool"], let backend = query["backend"], balancer.setDraining(draining, pool: pool, backend: backend) {
+                respond(context: context, status: .ok, type: "text/plain", body: "\(pool)/\(backend) draining=\(draining)\n", close: !keepAlive)
+            } else {
+                respond(context: context, status: .notFound, type: "text/plain", body: "no such pool/backend (use ?pool=P&backend=B)\n", close: !keepAlive)
+            }
+        case (_, "/admin/stats"), (_, "/metrics"), (_, "/admin/events"), (_, "/admin/reload"), (_, "/admin/drain"), (_, "/admin/undrain"):
+            respond(context: context, status: .methodNotAllowed, type: "text/plain", body: "method not allowed\n", close: !keepAlive)
+        default:
+            respond(context: context, status: .notFound, type: "text/plain", body: "not found\n", close: !keepAlive)
+        }
+    }
+
+    private func respond(context: ChannelHandlerContext, status: HTTPResponseStatus, type: String, body: String, close: Bool) {
+        var headers = HTTPHeaders([("content-type", type), ("content-length", "\(body.utf8.count)")])
+        if close { headers.add(name: "connection", value: "close") }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
+        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        state = .idle
+        if close { done.assumeIsolated().whenComplete { _ in context.close(promise: nil) } }
+    }
+
+    static func query(_ text: String) -> [String: String] {
+        var result: [String: String] = [:]
+        for pair in text.split(separator: "&") {
+            let kv = pair.split(separator: "=", maxSplits: 1)
+            if kv.count == 2 { result[String(kv[0])] = String(kv[1]).removingPercentEncoding ?? String(kv[1]) }
+        }
+        return result
+    }
+
+    static func json(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return ((try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null") + "\n"
+    }
+}

@@ -1,0 +1,23 @@
+import Synchronization
+
+extension BackendRuntime {
+    /// Applies one active probe result with `rise`/`fall` hysteresis. Returns the new active health.
+    @discardableResult
+    func recordProbe(success: Bool, rise: Int, fall: Int, now: ContinuousClock.Instant = .now) -> Bool {
+        state.withLock { s in
+            if success {
+                s.consecutiveProbeSuccesses += 1
+                s.consecutiveProbeFailures = 0
+                if !s.activeHealthy, s.consecutiveProbeSuccesses >= rise {
+                    s.activeHealthy = true
+                    s.inServiceSince = now  // recovered: ramp up through slow start
+                }
+            } else {
+                s.consecutiveProbeFailures += 1
+                s.consecutiveProbeSuccesses = 0
+                if s.activeHealthy, s.consecutiveProbeFailures >= fall { s.activeHealthy = false }
+            }
+            return s.activeHealthy
+        }
+    }
+}

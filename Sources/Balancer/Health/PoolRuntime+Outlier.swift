@@ -1,0 +1,36 @@
+import BalancerConfig
+import Synchronization
+
+extension PoolRuntime {
+    /// Feeds passive outlier detection with the outcome of one request to backend `index`: 5xx responses
+    /// and connection failures count as failures, anything else resets the streak.
+    ///
+    /// After `consecutive_failures` failures in a row the backend is ejected for
+    /// `base_ejection_time × (number of ejections so far)`, capped at ten times the base, unless that
+    /// would eject more than `max_ejection_percent` of the pool. When the ejection ends it re-enters
+    /// through slow start.
+    func recordOutcome(_ index: Int, failed: Bool, now: ContinuousClock.Instant = .now) {
+        let outlier = config.outlier
+        let backend = backends[index]
+        let wantsEjection = backend.state.withLock { s -> Bool in
+            guard failed else {
+                s.consecutiveFailures = 0
+                return false
+            }
+            s.consecutiveFailures += 1
+            return outlier.enabled && s.consecutiveFailures >= outlier.consecutiveFailures
+                && BackendRuntime.status(s, now: now) == .healthy
+        }
+        guard wantsEjection else { return }
+        let ejectedNow = backends.filter { $0.status(now: now) == .ejected }.count
+        let allowed = backends.count * outlier.maxEjectionPercent / 100
+        guard ejectedNow < allowed else { return }
+        backend.state.withLock { s in
+            s.ejections += 1
+            let until = now + outlier.baseEjectionTime * min(s.ejections, 10)
+            s.ejectedUntil = until
+            s.inServiceSince = until
+            s.consecutiveFailures = 0
+        }
+    }
+}

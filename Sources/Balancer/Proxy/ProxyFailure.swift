@@ -1,0 +1,36 @@
+/// Why the proxy could not get a response from a backend; decides the status sent to the client.
+public enum ProxyFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    /// No backend of the pool is eligible (all down, ejected or draining) → 503.
+    case noBackendAvailable(pool: String)
+    /// Every eligible backend is at `max_connections` and the pool queue is full → 503 + Retry-After.
+    case queueFull(pool: String)
+    /// The request waited in the queue longer than `timeouts.queue` → 503 + Retry-After.
+    case queueTimeout(pool: String)
+    /// The TCP connection to the backend failed or timed out → 502 (retryable).
+    case connectFailed(backend: String, reason: String)
+    /// The backend closed or reset the connection before the response was complete → 502.
+    case upstreamClosed(backend: String)
+    /// The backend did not send a response head within `timeouts.response` → 504.
+    case responseTimeout(backend: String)
+
+    /// The status the client gets.
+    public var status: Int {
+        switch self {
+        case .noBackendAvailable, .queueFull, .queueTimeout: 503
+        case .connectFailed, .upstreamClosed: 502
+        case .responseTimeout: 504
+        }
+    }
+
+    /// What went wrong, for logs and the response body.
+    public var description: String {
+        switch self {
+        case .noBackendAvailable(let p): "no backend of pool '\(p)' is available"
+        case .queueFull(let p): "all backends of pool '\(p)' are at max_connections and the queue is full"
+        case .queueTimeout(let p): "timed out waiting for a free backend of pool '\(p)'"
+        case .connectFailed(let b, let r): "could not connect to backend '\(b)': \(r)"
+        case .upstreamClosed(let b): "backend '\(b)' closed the connection before completing the response"
+        case .responseTimeout(let b): "backend '\(b)' did not respond in time"
+        }
+    }
+}

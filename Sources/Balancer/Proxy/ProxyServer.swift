@@ -1,0 +1,96 @@
+import BalancerConfig
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// The proxy listener: accepts client connections (bounded by `max_client_connections`), builds each
+/// connection's pipeline, and on shutdown stops accepting and lets open connections finish their exchange.
+final class ProxyServer: Sendable {
+    private let runtime: BalancerRuntime
+    private let group: any EventLoopGroup
+    let shutdown = ShutdownSignal()
+    private let pools = Mutex<[ObjectIdentifier: NIOLoopBound<UpstreamConnectionPool>]>([:])
+    private let clients = Mutex<[ObjectIdentifier: any Channel]>([:])
+    private let serverChannel = Mutex<(any Channel)?>(nil)
+
+    init(runtime: BalancerRuntime, group: any EventLoopGroup) {
+        self.runtime = runtime
+        self.group = group
+    }
+
+    /// Binds the listener and returns the bound port.
+    func start(host: String, port: Int) async throws -> Int {
+        let limits = runtime.generation.config.limits
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try self.initialize(channel, maxClients: limits.maxClientConnections)
+                }
+            }
+            .bind(host: host, port: port).get()
+        serverChannel.withLock { $0 = channel }
+        return channel.localAddress?.port ?? port
+    }
+
+    private func initialize(_ channel: any Channel, maxClients: Int) throws {
+        let id = ObjectIdentifier(channel)
+        let admitted = clients.withLock { clients -> Bool in
+            guard clients.count < maxClients else { return false }
+            clients[id] = channel
+            return true
+        }
+        guard admitted else {
+            channel.close(promise: nil)
+            return
+        }
+        channel.closeFuture.whenComplete { _ in _ = self.clients.withLock { $0.removeValue(forKey: id) } }
+        let config = runtime.generation.config
+        var limits = NIOHTTPDecoderLimitConfiguration()
+        limits.maxHeaderListSize = config.limits.maxHeaderBytes
+        limits.maxHeaderFieldSize = config.limits.maxHeaderBytes
+        let timeouts = ClientTimeoutHandler(idle: config.timeouts.idle, headerRead: config.timeouts.headerRead)
+        let sync = channel.pipeline.syncOperations
+        // Pipelining is handled by ProxyClientHandler itself: NIO's pipelining handler pauses reads during
+        // every response, which costs two epoll_ctl calls per request.
+        try sync.addHandler(timeouts)
+        try sync.configureHTTPServerPipeline(
+            withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
+            withEncoderConfiguration: .init(), withDecoderLimitConfiguration: limits)
+        try sync.addHandler(
+            ProxyClientHandler(runtime: runtime, connections: connectionPool(for: channel.eventLoop), timeouts: timeouts, shutdown: shutdown))
+    }
+
+    /// The upstream connection pool of `loop`, created on first use (on that loop).
+    private func connectionPool(for loop: any EventLoop) -> UpstreamConnectionPool {
+        let id = ObjectIdentifier(loop)
+        if let bound = pools.withLock({ $0[id] }) { return bound.value }
+        let pool = UpstreamConnectionPool(eventLoop: loop)
+        pools.withLock { $0[id] = NIOLoopBound(pool, eventLoop: loop) }
+        return pool
+    }
+
+    /// Graceful stop: no new connections; open ones finish the exchange in progress and close. Waits up to
+    /// `deadline` for them, then closes whatever remains.
+    func stop(deadline: Duration) async {
+        shutdown.begin()
+        let server = serverChannel.withLock { $0 }
+        try? await server?.close()
+        let open = clients.withLock { Array($0.values) }
+        for channel in open {
+            channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        }
+        let start = ContinuousClock.now
+        while clients.withLock({ !$0.isEmpty }), ContinuousClock.now - start < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        for channel in clients.withLock({ Array($0.values) }) { try? await channel.close() }
+        let loopPools = pools.withLock { Array($0.values) }
+        for bound in loopPools {
+            try? await bound.eventLoop.submit { bound.value.closeAll() }.get()
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// Idle keep-alive connections to backends, for one event loop. Client connections on that loop lease
+/// from it, so proxying never hops threads. Only ever touched on its own event loop.
+final class UpstreamConnectionPool {
+    let eventLoop: any EventLoop
+    private var idle: [String: [UpstreamHandler]] = [:]
+    /// Upper bound of idle connections kept per backend on this loop.
+    let maxIdlePerBackend = 64
+
+    init(eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+    }
+
+    /// An open connection to `host:port`: an idle one if any, else a new one.
+    func lease(
+        host: String, port: Int, connectTimeout: Duration,
+        _ callback: @escaping (Result<UpstreamHandler, any Error>) -> Void
+    ) {
+        let key = "\(host):\(port)"
+        while var list = idle[key], let handler = list.popLast() {
+            idle[key] = list
+            if handler.isActive {
+                callback(.success(handler))
+                return
+            }
+        }
+        let bootstrap = ClientBootstrap(group: eventLoop)
+            .connectTimeout(TimeAmount(connectTimeout))
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    // Header names and values were parsed by llhttp on the client side or written by the proxy,
+                    // so re-validating them on the way out only costs time.
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
+                    try channel.pipeline.syncOperations.addHandler(UpstreamHandler(address: key))
+                }
+            }
+        bootstrap.connect(host: host, port: port).assumeIsolated().whenComplete { [weak self] result in
+            switch result {
+            case .success(let channel):
+                do {
+                    let handler = try channel.pipeline.syncOperations.handler(type: UpstreamHandler.self)
+                    handler.pool = self
+                    callback(.success(handler))
+                } catch {
+                    channel.close(promise: nil)
+                    callback(.failure(error))
+                }
+            case .failure(let error):
+                callback(.failure(error))
+            }
+        }
+    }
+
+    /// Takes back a connection after a complete exchange, or closes it if it cannot be reused.
+    func giveBack(_ handler: UpstreamHandler, idleTimeout: Duration) {
+        guard handler.reusable, handler.isActive, (idle[handler.address]?.count ?? 0) < maxIdlePerBackend else {
+            handler.close()
+            return
+        }
+        handler.makeIdle(idleTimeout: TimeAmount(idleTimeout))
+        idle[handler.address, default: []].append(handler)
+    }
+
+    /// Drops a connection that closed.
+    func forget(_ handler: UpstreamHandler) {
+        idle[handler.address]?.removeAll { $0 === handler }
+    }
+
+    /// Closes every idle connection (shutdown).
+    func closeAll() {
+        for list in idle.values { for h in list { h.close() } }
+        idle = [:]
+    }
+}

@@ -1,0 +1,57 @@
+import BalancerConfig
+import Synchronization
+
+/// The balancer's live state: the configuration generation in use (config + pools), swapped atomically
+/// on reload. A request takes one snapshot at its start and finishes on it, so a reload never disturbs
+/// requests in flight.
+public final class BalancerRuntime: Sendable {
+    /// One installed configuration and its live pools.
+    public final class Generation: Sendable {
+        /// The configuration.
+        public let config: BalancerConfiguration
+        /// Live pools, in configuration order.
+        public let pools: [PoolRuntime]
+        /// `config.configHash`.
+        public let hash: String
+
+        init(config: BalancerConfiguration, previous: Generation?, metrics: BalancerMetrics?) {
+            self.config = config
+            self.pools = config.pools.map { pool in
+                PoolRuntime(
+                    config: pool, limits: config.limits, timeouts: config.timeouts,
+                    carryingStateFrom: previous?.pools.first { $0.config.name == pool.name }, metrics: metrics)
+            }
+            self.hash = config.configHash
+        }
+
+        /// The pool serving `path` (longest prefix).
+        public func pool(forPath path: String) -> PoolRuntime? {
+            pools
+                .filter { path.hasPrefix($0.config.pathPrefix) }
+                .max { $0.config.pathPrefix.count < $1.config.pathPrefix.count }
+        }
+    }
+
+    private let current: Mutex<Generation>
+    /// Where latency histograms are recorded, if anywhere.
+    let metrics: BalancerMetrics?
+
+    /// Starts with `config` installed; `metrics` receives latency histograms.
+    public init(config: BalancerConfiguration, metrics: BalancerMetrics? = nil) {
+        self.metrics = metrics
+        current = Mutex(Generation(config: config, previous: nil, metrics: metrics))
+    }
+
+    /// The generation in use now.
+    public var generation: Generation { current.withLock { $0 } }
+
+    /// Installs `config` atomically, carrying live state (health, ejections, counters) of backends that
+    /// keep their pool, name and address. Returns the new generation.
+    @discardableResult
+    public func install(_ config: BalancerConfiguration) -> Generation {
+        current.withLock { gen in
+            gen = Generation(config: config, previous: gen, metrics: metrics)
+            return gen
+        }
+    }
+}

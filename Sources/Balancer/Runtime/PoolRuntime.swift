@@ -1,0 +1,165 @@
+import BalancerConfig
+import NIOCore
+import Synchronization
+
+/// The live form of one pool: its backends' state, the picker, the admission queue that enforces
+/// `max_connections` per backend, and the retry budget.
+///
+/// One instance exists per configuration generation; a reload builds new ones and requests already
+/// admitted finish on the old instance.
+public final class PoolRuntime: Sendable {
+    /// The pool's configuration.
+    public let config: PoolConfig
+    /// Live state per backend, in configuration order.
+    public let backends: [BackendRuntime]
+    /// The picking algorithm over `backends`.
+    public let picker: BackendPicker
+    let queueLimit: Int
+    let queueTimeout: Duration
+
+    private struct Waiter {
+        var id: UInt64
+        var key: String?
+        var excluding: Set<Int>
+        var promise: EventLoopPromise<Int>
+    }
+
+    private struct Admission {
+        var waiters: [Waiter] = []
+        var nextID: UInt64 = 0
+        var retryTokens: Double = 10
+    }
+
+    private let admission = Mutex(Admission())
+
+    init(config: PoolConfig, limits: LimitsConfig, timeouts: TimeoutsConfig, carryingStateFrom old: PoolRuntime?, metrics: BalancerMetrics? = nil) {
+        self.config = config
+        let now = ContinuousClock.now
+        self.backends = config.backends.enumerated().map { i, b in
+            let runtime = BackendRuntime(
+                config: b, index: i, now: now, latencyMetric: metrics?.latencyHistogram(pool: config.name, backend: b.name))
+            // A backend kept across a reload keeps its health, ejection and counters.
+            if let previous = old?.backends.first(where: { $0.config.name == b.name && $0.config.address == b.address }) {
+                let carried = previous.state.withLock { s -> BackendRuntime.State in
+                    var copy = s
+                    copy.inFlight = 0
+                    return copy
+                }
+                runtime.state.withLock { $0 = carried }
+            }
+            return runtime
+        }
+        self.picker = BackendPicker(backends: config.backends, algorithm: config.algorithm)
+        self.queueLimit = limits.queueSize
+        self.queueTimeout = timeouts.queue
+    }
+
+    /// Effective weights of all backends now (0 = not eligible).
+    public func effectiveWeights(now: ContinuousClock.Instant = .now) -> [Double] {
+        backends.map { $0.effectiveWeight(now: now, slowStart: config.slowStart) }
+    }
+
+    /// Admits a request: picks a backend with a free slot and reserves it, or queues the request (bounded)
+    /// until a slot frees, or fails with ``ProxyFailure``. The future completes on `eventLoop`.
+    func acquire(key: String?, excluding: Set<Int>, on eventLoop: any EventLoop) -> EventLoopFuture<Int> {
+        let promise = eventLoop.makePromise(of: Int.self)
+        let outcome: Result<Int, ProxyFailure>? = admission.withLock { a in
+            switch tryReserve(key: key, excluding: excluding) {
+            case .reserved(let index): return .success(index)
+            case .noneEligible: return .failure(.noBackendAvailable(pool: config.name))
+            case .allBusy:
+                guard a.waiters.count < queueLimit else { return .failure(.queueFull(pool: config.name)) }
+                a.nextID += 1
+                let id = a.nextID
+                a.waiters.append(Waiter(id: id, key: key, excluding: excluding, promise: promise))
+                eventLoop.scheduleTask(in: .nanoseconds(Int64(DurationText.milliseconds(queueTimeout)) * 1_000_000)) {
+                    self.expire(waiter: id)
+                }
+                return nil
+            }
+        }
+        if let outcome { promise.completeWith(outcome.mapError { $0 as any Error }) }
+        return promise.futureResult
+    }
+
+    private enum Reservation { case reserved(Int), noneEligible, allBusy }
+
+    /// Must be called with the admission lock held, so queue order and slot counts agree.
+    private func tryReserve(key: String?, excluding: Set<Int>) -> Reservation {
+        let weights = effectiveWeights()
+        let eligible = picker.candidates(effectiveWeights: weights, excluding: excluding)
+        if eligible.isEmpty { return .noneEligible }
+        let free = eligible.filter { backends[$0.index].inFlight < backends[$0.index].config.maxConnections }
+        if free.isEmpty { return .allBusy }
+        let index = picker.algorithm.pick(from: free, key: key)
+        backends[index].state.withLock {
+            $0.inFlight += 1
+            $0.requests += 1
+            $0.share.record(atSecond: Self.currentSecond())
+        }
+        picker.requestStarted(index)
+        return .reserved(index)
+    }
+
+    private func expire(waiter id: UInt64) {
+        let expired = admission.withLock { a -> Waiter? in
+            guard let i = a.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+            return a.waiters.remove(at: i)
+        }
+        expired?.promise.fail(ProxyFailure.queueTimeout(pool: config.name))
+    }
+
+    /// Frees the slot of a finished request on backend `index` and admits queued requests.
+    func release(_ index: Int, latency: Duration?) {
+        backends[index].state.withLock { $0.inFlight = max(0, $0.inFlight - 1) }
+        picker.requestFinished(index, latency: latency)
+        var admitted: [(EventLoopPromise<Int>, Int)] = []
+        var refused: [EventLoopPromise<Int>] = []
+        admission.withLock { a in
+            while let first = a.waiters.first {
+                switch tryReserve(key: first.key, excluding: first.excluding) {
+                case .reserved(let i):
+                    a.waiters.removeFirst()
+                    admitted.append((first.promise, i))
+                    continue
+                case .noneEligible:
+                    a.waiters.removeFirst()
+                    refused.append(first.promise)
+                    continue
+                case .allBusy:
+                    break
+                }
+                break
+            }
+        }
+        for (promise, i) in admitted { promise.succeed(i) }
+        for promise in refused { promise.fail(ProxyFailure.noBackendAvailable(pool: config.name)) }
+    }
+
+    /// Requests waiting for a backend slot.
+    public var queueDepth: Int { admission.withLock { $0.waiters.count } }
+
+    /// Every admitted request earns `budget_percent`% of a retry token (capped); a retry spends one.
+    func noteRequest() {
+        admission.withLock { $0.retryTokens = min(100, $0.retryTokens + Double(config.retry.budgetPercent) / 100) }
+    }
+
+    /// Takes a retry token if the budget allows another retry.
+    func takeRetryToken() -> Bool {
+        admission.withLock { a in
+            guard a.retryTokens >= 1 else { return false }
+            a.retryTokens -= 1
+            return true
+        }
+    }
+
+    static func currentSecond() -> Int64 {
+        let now = ContinuousClock.now - ContinuousClock.epoch
+        return now.components.seconds
+    }
+}
+
+extension ContinuousClock {
+    /// A fixed reference instant, so per-second buckets of all backends line up.
+    static let epoch = ContinuousClock.now
+}

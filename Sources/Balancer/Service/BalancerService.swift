@@ -1,0 +1,64 @@
+import BalancerConfig
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// Runs a ``LoadBalancer`` as a ServiceLifecycle `Service`: binds, reports the bound ports through
+/// `onListening`, reloads on SIGHUP (when started from a file), and on graceful shutdown (SIGTERM via the
+/// `ServiceGroup`) stops accepting, finishes in-flight requests and returns.
+public struct BalancerService: Service {
+    /// The balancer this service runs.
+    public let balancer: LoadBalancer
+    private let onListening: @Sendable (ListeningPorts) async -> Void
+    private let reloadOnSIGHUP: Bool
+    private let drainDeadline: Duration
+
+    /// Creates the service. `onListening` is called once both listeners are bound.
+    public init(
+        configuration: BalancerConfiguration, configPath: String? = nil, checker: ReloadChecker? = nil,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger = Logger(label: "evenkeel.balancer"),
+        reloadOnSIGHUP: Bool = true, drainDeadline: Duration = .seconds(30),
+        onListening: @escaping @Sendable (ListeningPorts) async -> Void = { _ in }
+    ) {
+        balancer = LoadBalancer(configuration: configuration, configPath: configPath, checker: checker, group: group, logger: logger)
+        self.onListening = onListening
+        self.reloadOnSIGHUP = reloadOnSIGHUP
+        self.drainDeadline = drainDeadline
+    }
+
+    /// Loads `configPath` and creates the service for it.
+    public init(
+        configPath: String, checker: ReloadChecker? = nil, logger: Logger = Logger(label: "evenkeel.balancer"),
+        onListening: @escaping @Sendable (ListeningPorts) async -> Void = { _ in }
+    ) throws(ConfigError) {
+        let configuration = try BalancerConfigLoader.load(contentsOf: configPath)
+        self.init(configuration: configuration, configPath: configPath, checker: checker, logger: logger, onListening: onListening)
+    }
+
+    /// Serves until graceful shutdown or cancellation.
+    public func run() async throws {
+        let ports = try await balancer.start()
+        let hangup = reloadOnSIGHUP && balancer.configPath != nil ? SignalReloader(balancer: balancer) : nil
+        await onListening(ports)
+        // Suspends until graceful shutdown is requested (throws if the task is cancelled instead).
+        try? await gracefulShutdown()
+        hangup?.cancel()
+        await balancer.stop(deadline: drainDeadline)
+    }
+}
+
+/// Reloads the configuration file on SIGHUP.
+final class SignalReloader {
+    private let source: any DispatchSourceSignal
+
+    init(balancer: LoadBalancer) {
+        signal(SIGHUP, SIG_IGN)
+        source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        source.setEventHandler { balancer.reload(trigger: "sighup") }
+        source.resume()
+    }
+
+    func cancel() { source.cancel() }
+}

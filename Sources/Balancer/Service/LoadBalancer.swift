@@ -1,0 +1,146 @@
+import BalancerConfig
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// One balancer instance: proxy and admin listeners, the live configuration generation, health checks,
+/// metrics and the reload log. ``BalancerService`` runs it under ServiceLifecycle.
+public final class LoadBalancer: Sendable {
+    /// Live configuration and pools.
+    public let runtime: BalancerRuntime
+    /// This instance's Prometheus registry and metrics.
+    public let metrics: BalancerMetrics
+    /// Reload events, newest last.
+    public let events = ReloadEventLog()
+    /// The file reloads read, if the configuration came from one.
+    public let configPath: String?
+    let checker: ReloadChecker?
+    let logger: Logger
+    let group: any EventLoopGroup
+    let proxy: ProxyServer
+    let admin = AdminServer()
+    private let healthTask = Mutex<Task<Void, Never>?>(nil)
+    private let reloading = Mutex<Void>(())
+
+    /// Creates a balancer for `configuration`; `configPath` is re-read on reload; `checker` may veto reloads.
+    public init(
+        configuration: BalancerConfiguration, configPath: String? = nil, checker: ReloadChecker? = nil,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger = Logger(label: "evenkeel.balancer")
+    ) {
+        metrics = BalancerMetrics()
+        runtime = BalancerRuntime(config: configuration, metrics: metrics)
+        self.configPath = configPath
+        self.checker = checker
+        self.group = group
+        self.logger = logger
+        proxy = ProxyServer(runtime: runtime, group: group)
+        metrics.recordInitialLoad(at: Date().timeIntervalSince1970)
+    }
+
+    /// Binds both listeners and starts health checks; returns the bound ports.
+    public func start() async throws -> ListeningPorts {
+        let config = runtime.generation.config
+        let proxyPort = try await proxy.start(host: config.listeners.proxy.host, port: config.listeners.proxy.port)
+        let adminPort: Int
+        do {
+            adminPort = try await admin.start(host: config.listeners.admin.host, port: config.listeners.admin.port, group: group, balancer: self)
+        } catch {
+            await proxy.stop(deadline: .zero)
+            throw error
+        }
+        restartHealthChecks()
+        logger.info("balancer listening", metadata: ["proxy": "\(config.listeners.proxy.host):\(proxyPort)", "admin": "\(config.listeners.admin.host):\(adminPort)", "config_hash": "\(runtime.generation.hash)"])
+        return ListeningPorts(proxy: proxyPort, admin: adminPort)
+    }
+
+    /// Graceful stop: stop accepting, let in-flight exchanges finish (up to `deadline`), close the rest.
+    public func stop(deadline: Duration = .seconds(30)) async {
+        healthTask.withLock { $0?.cancel() }
+        await proxy.stop(deadline: deadline)
+        await admin.stop()
+        logger.info("balancer stopped")
+    }
+
+    private func restartHealthChecks() {
+        let generation = runtime.generation
+        let group = self.group
+        healthTask.withLock { task in
+            task?.cancel()
+            task = Task { await HealthChecker.run(generation: generation, group: group) }
+        }
+    }
+
+    /// The current `/admin/stats` report.
+    public func stats() -> StatsReport { StatsReport(generation: runtime.generation) }
+
+    /// The current `/metrics` text.
+    public func metricsText() -> String { metrics.render(stats()) }
+
+    /// Marks a backend draining (or back in service). Returns false if there is no such backend.
+    public func setDraining(_ draining: Bool, pool: String, backend: String) -> Bool {
+        guard let p = runtime.generation.pools.first(where: { $0.config.name == pool }),
+            let b = p.backends.first(where: { $0.config.name == backend })
+        else { return false }
+        b.setDraining(draining)
+        logger.info("backend drain changed", metadata: ["pool": "\(pool)", "backend": "\(backend)", "draining": "\(draining)"])
+        return true
+    }
+
+    /// Re-reads ``configPath`` and reloads from it (SIGHUP and `POST /admin/reload`).
+    @discardableResult
+    public func reload(trigger: String) -> ReloadEvent {
+        guard let configPath else {
+            return record(trigger: trigger, result: .refused, newHash: nil, diff: "", error: "the balancer was not started from a configuration file", warnings: [])
+        }
+        do {
+            let config = try BalancerConfigLoader.load(contentsOf: configPath)
+            return reload(to: config, trigger: trigger)
+        } catch {
+            return record(trigger: trigger, result: .refused, newHash: nil, diff: "", error: error.description, warnings: [])
+        }
+    }
+
+    /// Validates and installs `config`: the external checker's errors refuse it; otherwise the new
+    /// generation is swapped in atomically and requests in flight finish on the old pools.
+    @discardableResult
+    public func reload(to config: BalancerConfiguration, trigger: String) -> ReloadEvent {
+        reloading.withLock { _ in
+            let old = runtime.generation
+            let diff = ConfigDiff(from: old.config, to: config)
+            let findings = checker?(config) ?? []
+            var warnings = findings.filter { $0.severity == .warning }.map(\.message)
+            let errors = findings.filter { $0.severity == .error }.map(\.message)
+            if !errors.isEmpty {
+                return record(trigger: trigger, result: .refused, newHash: config.configHash, diff: diff.description, error: errors.joined(separator: "; "), warnings: warnings)
+            }
+            if config.configHash == old.hash {
+                return record(trigger: trigger, result: .unchanged, newHash: config.configHash, diff: diff.description, error: nil, warnings: warnings)
+            }
+            if config.listeners != old.config.listeners {
+                warnings.append("listener changes take effect only after a restart")
+            }
+            runtime.install(config)
+            restartHealthChecks()
+            return record(trigger: trigger, result: .applied, previousHash: old.hash, newHash: config.configHash, diff: diff.description, error: nil, warnings: warnings)
+        }
+    }
+
+    private func record(
+        trigger: String, result: ReloadEvent.Result, previousHash: String? = nil, newHash: String?, diff: String, error: String?, warnings: [String]
+    ) -> ReloadEvent {
+        let now = Date().timeIntervalSince1970
+        let event = ReloadEvent(
+            time: now, trigger: trigger, result: result, previousHash: previousHash ?? runtime.generation.hash, newHash: newHash,
+            diff: diff, error: error, warnings: warnings)
+        events.append(event)
+        if result != .unchanged { metrics.recordReload(applied: result == .applied, at: now) }
+        let metadata: Logger.Metadata = ["trigger": "\(trigger)", "hash": "\(newHash ?? "-")", "diff": "\(diff)"]
+        switch result {
+        case .applied, .unchanged: logger.info("configuration reload \(result.rawValue)", metadata: metadata)
+        case .refused: logger.error("configuration reload refused: \(error ?? "")", metadata: metadata)
+        }
+        return event
+    }
+}

@@ -1,0 +1,48 @@
+extension BalancerConfiguration {
+    /// A stable identity of this configuration: 16 hex digits of FNV-1a 64 over ``canonicalText``.
+    ///
+    /// It depends only on the values (not on comments, key order or spelling of defaults in the file), and
+    /// does not change between runs or machines, so reload events and ConfigCheck reports can name a version.
+    public var configHash: String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in canonicalText.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// Every value of the configuration, one `key=value` per line in a fixed order.
+    public var canonicalText: String {
+        var lines: [String] = []
+        func add(_ key: String, _ value: some CustomStringConvertible) { lines.append("\(key)=\(value)") }
+        func add(_ key: String, _ value: Duration) { lines.append("\(key)=\(DurationText.milliseconds(value))ms") }
+        add("listeners.proxy", listeners.proxy)
+        add("listeners.admin", listeners.admin)
+        add("backend_header", backendHeader)
+        add("timeouts.connect", timeouts.connect)
+        add("timeouts.response", timeouts.response)
+        add("timeouts.idle", timeouts.idle)
+        add("timeouts.header_read", timeouts.headerRead)
+        add("timeouts.queue", timeouts.queue)
+        add("limits.max_header_bytes", limits.maxHeaderBytes)
+        add("limits.max_body_bytes", limits.maxBodyBytes)
+        add("limits.queue_size", limits.queueSize)
+        add("limits.max_client_connections", limits.maxClientConnections)
+        for (i, p) in pools.enumerated() {
+            let s = "pools[\(i)]"
+            add("\(s).name", p.name)
+            add("\(s).path_prefix", p.pathPrefix)
+            add("\(s).algorithm", p.algorithm)
+            add("\(s).health", "\(p.health.enabled) \(p.health.path) \(DurationText.milliseconds(p.health.interval)) \(DurationText.milliseconds(p.health.timeout)) \(p.health.rise) \(p.health.fall)")
+            add("\(s).outlier", "\(p.outlier.enabled) \(p.outlier.consecutiveFailures) \(DurationText.milliseconds(p.outlier.baseEjectionTime)) \(p.outlier.maxEjectionPercent)")
+            add("\(s).slow_start", p.slowStart)
+            add("\(s).retry", "\(p.retry.attempts) \(p.retry.budgetPercent)")
+            for (j, b) in p.backends.enumerated() {
+                add("\(s).backends[\(j)]", "\(b.name) \(b.address) \(b.weight) \(b.backup) \(b.maxConnections)")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import Yams
+
+/// Loads a ``BalancerConfiguration`` from YAML, reporting every fault as a ``ConfigError`` that names
+/// `file:line:column` and what was expected there. Unknown keys are errors, every absent value takes its
+/// documented default, and semantic rules (unique names, a primary backend per pool, …) are checked here
+/// too, while the source positions are still known.
+public enum BalancerConfigLoader {
+    static let rootSection = "the configuration"
+
+    /// Reads and parses the file at `path`.
+    public static func load(contentsOf path: String) throws(ConfigError) -> BalancerConfiguration {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw .unreadable(file: path, reason: "\(error.localizedDescription)")
+        }
+        return try parse(yaml: text, file: path)
+    }
+
+    /// Parses YAML text; `file` is only used in error messages.
+    public static func parse(yaml: String, file: String = "<config>") throws(ConfigError) -> BalancerConfiguration {
+        do {
+            guard let root = try compose(yaml: yaml) else {
+                throw ConfigError.missingKey(ConfigLocation(file: file, line: 1, column: 1), key: "pools", section: "the configuration")
+            }
+            return try readRoot(root, file: file)
+        } catch let error as ConfigError {
+            throw error
+        } catch let error as YamlError {
+            throw syntaxError(error, file: file)
+        } catch {
+            throw .syntax(ConfigLocation(file: file, line: 1, column: 1), problem: "\(error)")
+        }
+    }
+
+    static func syntaxError(_ error: YamlError, file: String) -> ConfigError {
+        func at(_ mark: Mark) -> ConfigLocation { ConfigLocation(file: file, line: mark.line, column: mark.column) }
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            let detail = context.map { "\(problem) (\($0.text) at \($0.mark.line):\($0.mark.column))" } ?? problem
+            return .syntax(at(mark), problem: detail)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return .syntax(at(context.mark), problem: "duplicate keys \(duplicates.joined(separator: ", ")) in one mapping")
+        default:
+            return .syntax(ConfigLocation(file: file, line: 1, column: 1), problem: "\(error)")
+        }
+    }
+
+    static func readRoot(_ root: Node, file: String) throws -> BalancerConfiguration {
+        let reader = try MappingReader(
+            root, section: rootSection, file: file,
+            known: ["listeners", "pools", "timeouts", "limits", "backend_header"])
+        var config = BalancerConfiguration(pools: [])
+        if let listeners = try reader.child("listeners", known: ["proxy", "admin"]) {
+            config.listeners.proxy = try readListen(listeners, "proxy", default: config.listeners.proxy)
+            config.listeners.admin = try readListen(listeners, "admin", default: config.listeners.admin)
+        }
+        if let t = try reader.child("timeouts", known: ["connect", "response", "idle", "header_read", "queue"]) {
+            let r = Duration.milliseconds(1)...Duration.seconds(3600)
+            config.timeouts = TimeoutsConfig(
+                connect: try t.duration("connect", default: config.timeouts.connect, range: r),
+                response: try t.duration("response", default: config.timeouts.response, range: r),
+                idle: try t.duration("idle", default: config.timeouts.idle, range: r),
+                headerRead: try t.duration("header_read", default: config.timeouts.headerRead, range: r),
+                queue: try t.duration("queue", default: config.timeouts.queue, range: r))
+        }
+        if let l = try reader.child("limits", known: ["max_header_bytes", "max_body_bytes", "queue_size", "max_client_connections"]) {
+            config.limits = LimitsConfig(
+                maxHeaderBytes: try l.int("max_header_bytes", default: config.limits.maxHeaderBytes, range: 1024...1_048_576),
+                maxBodyBytes: try l.int("max_body_bytes", default: config.limits.maxBodyBytes, range: 0...(1 << 40)),
+                queueSize: try l.int("queue_size", default: config.limits.queueSize, range: 0...1_000_000),
+                maxClientConnections: try l.int(
+                    "max_client_connections", default: config.limits.maxClientConnections, range: 1...1_000_000))
+        }
+        config.backendHeader = try reader.string("backend_header", default: config.backendHeader)
+        if !config.backendHeader.allSatisfy(isTokenCharacter) {
+            throw ConfigError.invalidValue(
+                reader.location("backend_header"), key: "backend_header", value: config.backendHeader,
+                expected: "an HTTP header name (letters, digits, '-')")
+        }
+        guard let poolNodes = try reader.sequence("pools", expected: "a list of pools") else {
+            throw ConfigError.missingKey(reader.location, key: "pools", section: "the configuration")
+        }
+        guard !poolNodes.isEmpty else {
+            throw ConfigError.invalidValue(reader.location("pools"), key: "pools", value: "[]", expected: "at least one pool")
+        }
+        var namesSeen: [String: ConfigLocation] = [:]
+        var prefixesSeen: [String: ConfigLocation] = [:]
+        for (i, node) in poolNodes.enumerated() {
+            let (pool, pr) = try PoolReader.read(node, index: i, file: file)
+            if let first = namesSeen[pool.name] {
+                throw ConfigError.duplicateName(pr.location("name"), kind: "pool", name: pool.name, firstAt: first)
+            }
+            if let first = prefixesSeen[pool.pathPrefix] {
+                throw ConfigError.inconsistent(
+                    pr.location("path_prefix"),
+                    problem: "pools[\(i)] has path_prefix '\(pool.pathPrefix)' which pool at \(first.line):\(first.column) already uses")
+            }
+            namesSeen[pool.name] = pr.location("name")
+            prefixesSeen[pool.pathPrefix] = pr.location("path_prefix")
+            config.pools.append(pool)
+        }
+        if config.pool(forPath: "/") == nil {
+            throw ConfigError.inconsistent(
+                reader.location("pools"), problem: "no pool has path_prefix '/', so some requests would match no pool")
+        }
+        if config.listeners.proxy.port != 0, config.listeners.proxy.port == config.listeners.admin.port,
+            config.listeners.proxy.host == config.listeners.admin.host
+        {
+            throw ConfigError.inconsistent(
+                reader.location("listeners"), problem: "the proxy and admin listeners use the same address \(config.listeners.proxy)")
+        }
+        return config
+    }
+
+    static func readListen(_ reader: MappingReader, _ key: String, default fallback: ListenAddress) throws -> ListenAddress {
+        guard let l = try reader.child(key, known: ["address", "port"]) else { return fallback }
+        let host = try l.string("address", default: fallback.host)
+        if host.contains(" ") || host.contains("/") {
+            throw ConfigError.invalidValue(l.location("address"), key: l.path("address"), value: host, expected: "an IP address or host name")
+        }
+        return ListenAddress(host: host, port: try l.int("port", default: fallback.port, range: 0...65_535))
+    }
+
+    static func isTokenCharacter(_ c: Character) -> Bool {
+        c.isASCII && (c.isLetter || c.isNumber || c == "-" || c == "_")
+    }
+}

@@ -1,0 +1,24 @@
+/// Size and queue limits; requests over a limit are refused with a clear status, never buffered.
+public struct LimitsConfig: Sendable, Equatable {
+    /// Largest request head (request line plus headers) accepted; larger gets 431.
+    public var maxHeaderBytes: Int
+    /// Largest request body accepted; larger gets 413.
+    public var maxBodyBytes: Int
+    /// Requests that may wait per pool for a backend slot; more get 503 with `Retry-After`.
+    public var queueSize: Int
+    /// Most simultaneous client connections on the proxy listener.
+    public var maxClientConnections: Int
+
+    /// Creates limits with the documented defaults.
+    public init(
+        maxHeaderBytes: Int = 16 * 1024,
+        maxBodyBytes: Int = 10 * 1024 * 1024,
+        queueSize: Int = 100,
+        maxClientConnections: Int = 10_000
+    ) {
+        self.maxHeaderBytes = maxHeaderBytes
+        self.maxBodyBytes = maxBodyBytes
+        self.queueSize = queueSize
+        self.maxClientConnections = maxClientConnections
+    }
+}

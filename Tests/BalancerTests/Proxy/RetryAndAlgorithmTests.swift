@@ -1,0 +1,157 @@
+import Foundation
+import Balancer
+import BalancerConfig
+import NIOHTTP1
+import Synchronization
+import Testing
+
+@Suite("Retries and algorithms through the proxy", .timeLimit(.minutes(1)))
+struct RetryAndAlgorithmTests {
+    func start(_ names: [String]) async throws -> [TestBackend] {
+        var list: [TestBackend] = []
+        for n in names { list.append(try await TestBackend.start(n)) }
+        return list
+    }
+
+    @Test func idempotentRequestIsRetriedOnEachBackendAtMostOnce() async throws {
+        let backends = try await start(["a", "b", "c"])
+        let lb = try await BalancerHarness.start(BalancerHarness.config(backends, retry: RetryConfig(attempts: 5, budgetPercent: 100)))
+        defer { Task { await lb.stop(); for b in backends { await b.kill() } } }
+        let r = try await TestClient.get(port: lb.ports.proxy, "/drop")
+        #expect(r.status == 502)
+        // Three backends, so at most three attempts even though five retries were allowed.
+        #expect(backends.map { $0.requests.load(ordering: .relaxed) } == [1, 1, 1])
+        #expect(lb.balancer.stats().pools[0].backends.map(\.retries).reduce(0, +) == 2)
+    }
+
+    @Test func nonIdempotentRequestIsNotRetriedAfterItWasSent() async throws {
+        let backends = try await start(["a", "b"])
+        let lb = try await BalancerHarness.start(BalancerHarness.config(backends))
+        defer { Task { await lb.stop(); for b in backends { await b.kill() } } }
+        let r = try await TestClient(port: lb.ports.proxy).send([(.POST, "/drop", [], "payload")])[0]
+        #expect(r.status == 502)
+        #expect(backends.map { $0.requests.load(ordering: .relaxed) }.reduce(0, +) == 1)
+    }
+
+    @Test func retryBudgetLimitsExtraRequests() async throws {
+        let backends = try await start(["a", "b"])
+        let lb = try await BalancerHarness.start(BalancerHarness.config(backends, retry: RetryConfig(attempts: 1, budgetPercent: 0)))
+        defer { Task { await lb.stop(); for b in backends { await b.kill() } } }
+        // With a 0% budget only the initial allowance of 10 retry tokens is available.
+        var total = 0
+        for _ in 0..<15 {
+            _ = try await TestClient.get(port: lb.ports.proxy, "/drop")
+            total = backends.map { $0.requests.load(ordering: .relaxed) }.reduce(0, +)
+        }
+        #expect(total == 15 + 10)
+    }
+
+    @Test func headRequestsGetNoBody() async throws {
+        let backends = try await start(["a"])
+        let lb = try await BalancerHarness.start(BalancerHarness.config(backends))
+        defer { Task { await lb.stop(); for b in backends { await b.kill() } } }
+        let responses = try await TestClient(port: lb.ports.proxy).send([(.HEAD, "/", [], nil), (.GET, "/", [], nil)])
+        #expect(responses[0].status == 200)
+        #expect(responses[0].body == "")
+        #expect(responses[1].body == "a")
+    }
+
+    @Test func http10ClientGetsItsResponseAndAClose() async throws {
+        let backends = try await start(["a"])
+        let lb = try await BalancerHarness.start(BalancerHarness.config(backends))
+        defer { Task { await lb.stop(); for b in backends { await b.kill() } } }
+        let reply = try await TestClient.raw(port: lb.ports.proxy, "GET / HTTP/1.0\r\n\r\n")
+        #expect(reply.hasPrefix("HTTP/1.0 200"))
+        #expect(reply.hasSuffix("a"))
+    }
+
+    @Test func leastConnectionsAvoidsTheBusyBackend() async throws {
+        let backends = try await start(["a", "b"])
+        let lb = try await BalancerHarness.start(BalancerHarness.config(backends, algorithm: .leastConnections))
+        defer { Task { await lb.stop(); for b in backends { await b.kill() } } }
+        async let slow = TestClient.get(port: lb.ports.proxy, "/slow?ms=500")
+        while lb.balancer.stats().pools[0].backends.map(\.inFlight).reduce(0, +) == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        let busy = lb.balancer.stats().pools[0].backends.first { $0.inFlight == 1 }!.name
+        let responses = try await TestClient(port: lb.ports.proxy).send(Array(repeating: (.GET, "/", [], nil), count: 5))
+        #expect(responses.allSatisfy { $0.headers["X-Evenkeel-Backend"] != [busy] })
+        _ = try await slow
+    }
+
+    @Test func consistentHashOnAHeaderPinsEachKeyToOneBackend() async throws {
+        let backends = try await start(["a", "b", "c"])
+        let lb = try await BalancerHarness.start(BalancerHarness.config(backends, algorithm: .consistentHash(key: .header("X-User"), boundedLoad: nil)))
+        defer { Task { await lb.stop(); for b in backends { await b.kill() } } }
+        var seen: [String: Set<String>] = [:]
+        for user in 0..<30 {
+            let responses = try await TestClient(port: lb.ports.proxy).send(Array(repeating: (.GET, "/", [("x-user", "user-\(user)")], nil), count: 3))
+            for r in responses { seen["user-\(user)", default: []].insert(r.headers["X-Evenkeel-Backend"].first ?? "?") }
+        }
+        #expect(seen.values.allSatisfy { $0.count == 1 })
+        #expect(Set(seen.values.flatMap { $0 }).count == 3)
+    }
+
+    @Test func consistentHashOnACookiePinsTheSession() async throws {
+        let backends = try await start(["a", "b", "c"])
+        let lb = try await BalancerHarness.start(BalancerHarness.config(backends, algorithm: .consistentHash(key: .cookie("sid"), boundedLoad: nil)))
+        defer { Task { await lb.stop(); for b in backends { await b.kill() } } }
+        for session in 0..<10 {
+            let responses = try await TestClient(port: lb.ports.proxy).send(Array(repeating: (.GET, "/", [("cookie", "theme=dark; sid=s\(session)")], nil), count: 4))
+            #expect(Set(responses.map { $0.headers["X-Evenkeel-Backend"].first ?? "?" }).count == 1)
+        }
+    }
+
+    @Test func randomServesInProportionToWeight() async throws {
+        let backends = try await start(["a", "b"])
+        let lb = try await BalancerHarness.start(BalancerHarness.config(backends, weights: [1, 3], algorithm: .random))
+        defer { Task { await lb.stop(); for b in backends { await b.kill() } } }
+        let responses = try await TestClient(port: lb.ports.proxy).send(Array(repeating: (.GET, "/", [], nil), count: 400))
+        #expect(responses.allSatisfy { $0.status == 200 })
+        let counts = backends.map { $0.requests.load(ordering: .relaxed) }
+        #expect(counts[0] > 50 && counts[0] < 150, "\(counts)")
+    }
+
+    @Test func p2cSpreadsConcurrentLoad() async throws {
+        let backends = try await start(["a", "b"])
+        let lb = try await BalancerHarness.start(BalancerHarness.config(backends, algorithm: .p2cEWMA))
+        defer { Task { await lb.stop(); for b in backends { await b.kill() } } }
+        let port = lb.ports.proxy
+        let statuses = try await withThrowingTaskGroup(of: [Int].self) { group in
+            for _ in 0..<4 {
+                group.addTask { try await TestClient(port: port).send(Array(repeating: (.GET, "/slow?ms=5", [], nil), count: 25)).map(\.status) }
+            }
+            var all: [Int] = []
+            for try await part in group { all += part }
+            return all
+        }
+        #expect(statuses.count == 100 && statuses.allSatisfy { $0 == 200 })
+        #expect(backends.allSatisfy { $0.requests.load(ordering: .relaxed) > 0 })
+    }
+
+    @Test func clientConnectionsBeyondTheLimitAreRefused() async throws {
+        let backends = try await start(["a"])
+        let lb = try await BalancerHarness.start(BalancerHarness.config(backends, limits: LimitsConfig(maxClientConnections: 1)))
+        defer { Task { await lb.stop(); for b in backends { await b.kill() } } }
+        async let holder = TestClient.get(port: lb.ports.proxy, "/slow?ms=400")
+        while lb.balancer.stats().pools[0].backends[0].inFlight == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        // The extra connection is closed at once: either an empty read or a reset, never a response.
+        let second = try? await TestClient.raw(port: lb.ports.proxy, "GET / HTTP/1.1\r\nhost: x\r\n\r\n")
+        #expect(second == nil || second == "")
+        #expect(try await holder.status == 200)
+    }
+
+    @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
+        let backends = try await start(["a"])
+        let lb = try await BalancerHarness.start(BalancerHarness.config(backends))
+        defer { Task { await lb.stop(); for b in backends { await b.kill() } } }
+        let reply = try await TestClient.raw(
+            port: lb.ports.proxy,
+            "GET /slow?ms=50 HTTP/1.1\r\nhost: x\r\nx-request-id: first\r\n\r\n"
+                + "POST /echo HTTP/1.1\r\nhost: x\r\ncontent-length: 6\r\n\r\nsecond"
+                + "GET / HTTP/1.1\r\nhost: x\r\nx-request-id: third\r\nconnection: close\r\n\r\n")
+        let first = try #require(reply.range(of: "x-req-x-request-id: first"))
+        let second = try #require(reply.range(of: "\r\n\r\nsecond"))
+        let third = try #require(reply.range(of: "x-req-x-request-id: third"))
+        #expect(first.lowerBound < second.lowerBound && second.lowerBound < third.lowerBound)
+        #expect(reply.components(separatedBy: "HTTP/1.1 200 OK").count == 4)
+    }
+}
