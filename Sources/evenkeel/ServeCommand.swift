@@ -37,6 +37,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds /readyz fails before the server stops on SIGTERM, so balancers drain it first.")
     var drainSeconds: Double = 2
 
+    @Option(help: "Stop when this process exits (set by `evenkeel up` for its replicas).")
+    var parentPid: Int32?
+
     @Option(help: "bcrypt cost for new passwords (4...31).")
     var bcryptCost: UInt8 = 12
 
@@ -76,8 +79,12 @@ struct ServeCommand: AsyncParsableCommand {
                 let line = "evenkeel serve: listening on http://\(host):\(port) as \(replicaName)\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
             })
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app)]
+        if let parentPid {
+            services.append(.init(service: ParentWatchService(parent: parentPid), successTerminationBehavior: .gracefullyShutdownGroup))
+        }
         let group = ServiceGroup(
-            configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         try await store.close()
     }

@@ -1,52 +1,110 @@
 import ArgumentParser
+import Balancer
+import BalancerConfig
 import Foundation
-import Hummingbird
 import JobBoard
 import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// `evenkeel up`: the whole platform on one machine, on the embedded database.
+/// `evenkeel up`: the whole platform on one machine — replicas sharing one SQLite file, the balancer in front.
 struct UpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "up", abstract: "Seed a SQLite database if it is empty and run the job board on it.")
+        commandName: "up",
+        abstract: "Seed a SQLite database if it is empty, start job-board replicas on it and the balancer in front.",
+        discussion: "Ctrl-C or SIGTERM drains and stops the balancer and every replica.")
 
-    @Option(help: "SQLite database file.")
-    var database: String = ".evenkeel/jobboard.sqlite"
+    @Option(help: "Folder for the database and the generated balancer configuration.")
+    var directory: String = ".evenkeel"
 
     @Option(help: "Jobs to seed into an empty database.")
     var seedJobs: Int = 10_000
 
-    @Option(help: "Port of the site.")
+    @Option(help: "How many `serve` replicas to start.")
+    var replicas: Int = 3
+
+    @Option(help: "Port of the site (the balancer's proxy listener).")
     var port: Int = 8080
+
+    @Option(help: "Port of the balancer's admin listener (/admin/stats, /metrics).")
+    var adminPort: Int = 9090
+
+    func validate() throws {
+        guard (1...16).contains(replicas) else { throw ValidationError("--replicas must be 1...16") }
+        guard (0...1_000_000).contains(seedJobs) else { throw ValidationError("--seed-jobs must be 0...1000000") }
+        for (name, value) in [("--port", port), ("--admin-port", adminPort)] where !(0...65535).contains(value) {
+            throw ValidationError("\(name) must be 0...65535")
+        }
+    }
 
     func run() async throws {
         let logger = Logger(label: "evenkeel.up")
-        try FileManager.default.createDirectory(
-            atPath: (database as NSString).deletingLastPathComponent.nonEmptyOr("."), withIntermediateDirectories: true)
+        let folder = URL(fileURLWithPath: directory, isDirectory: true)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let database = folder.appendingPathComponent("jobboard.sqlite").path
+
         let store = try await DatabaseLocation.sqlite(path: database).open()
         if try await store.jobCount() == 0 {
-            print("seeding \(seedJobs) jobs into \(database)…")
+            say("seeding \(seedJobs) jobs into \(database)…")
             _ = try await Seeder(service: JobBoardService(store: store)).seed(jobs: seedJobs)
         }
-        let (app, _) = try await buildJobBoardApplication(
-            configuration: JobBoardConfiguration(port: port, replicaName: "replica-1"), store: store, logger: logger,
-            onServerRunning: { port in
-                print("""
-                    Evenkeel is up.
-                      site:     http://127.0.0.1:\(port)/
-                      API:      http://127.0.0.1:\(port)/api/v1/jobs?q=swift
-                      metrics:  http://127.0.0.1:\(port)/metrics
-                    Log in as employer1@example.com / password-1 or seeker1@example.com / password-1. Ctrl-C stops.
-                    """)
-            })
-        try await ServiceGroup(
-            configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        ).run()
         try await store.close()
+
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var started: [ReplicaProcess] = []
+        do {
+            for index in 1...replicas {
+                started.append(
+                    try ReplicaProcess(
+                        executable: executable, name: "replica-\(index)",
+                        arguments: ["--db", "sqlite:\(database)", "--trust-forwarded-for"]))
+            }
+        } catch {
+            for replica in started { await replica.stop() }
+            throw error
+        }
+        let fleet = started
+        let configPath = folder.appendingPathComponent("balancer.yaml").path
+        try LocalBalancerConfig.yaml(
+            replicas: fleet.map { ($0.name, $0.port) }, proxyPort: port, adminPort: adminPort
+        ).write(toFile: configPath, atomically: true, encoding: .utf8)
+
+        let balancer = try BalancerService(configPath: configPath, logger: logger) { ports in
+            say("""
+
+                Evenkeel is up: \(fleet.count) replicas behind the balancer.
+                  site:         http://127.0.0.1:\(ports.proxy)/
+                  API:          http://127.0.0.1:\(ports.proxy)/api/v1/jobs?q=swift
+                  admin stats:  http://127.0.0.1:\(ports.admin)/admin/stats
+                  metrics:      http://127.0.0.1:\(ports.admin)/metrics
+                  replicas:     \(fleet.map { "\($0.name) on :\($0.port)" }.joined(separator: ", "))
+                  config:       \(configPath) (edit it, then `kill -HUP \(getpid())` or POST /admin/reload)
+                Log in as employer1@example.com / password-1 or seeker1@example.com / password-1. Ctrl-C stops everything.
+
+                """)
+        }
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: ReplicaFleet(replicas: fleet)), .init(service: balancer)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
     }
 }
 
-extension String {
-    func nonEmptyOr(_ fallback: String) -> String { isEmpty ? fallback : self }
+/// Keeps the replicas for the life of `up` and stops them after the balancer has drained
+/// (services shut down in reverse order, so the balancer goes first).
+struct ReplicaFleet: Service {
+    let replicas: [ReplicaProcess]
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await withTaskGroup(of: Void.self) { group in
+            for replica in replicas { group.addTask { await replica.stop() } }
+        }
+    }
+}
+
+/// Prints a line now, even when standard output is a file or pipe (where `print` would hold it in a buffer).
+func say(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }

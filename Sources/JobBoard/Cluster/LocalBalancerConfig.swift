@@ -1,0 +1,37 @@
+/// The balancer configuration `evenkeel up` writes for replicas on this machine.
+public enum LocalBalancerConfig {
+    /// YAML for a round-robin pool over `replicas` (name and port on 127.0.0.1), health-checked on `/readyz`
+    /// so a draining replica leaves the rotation.
+    public static func yaml(replicas: [(name: String, port: Int)], proxyPort: Int, adminPort: Int) -> String {
+        var text = """
+            # Written by `evenkeel up`. Keys and defaults: docs/balancer-config.md.
+            listeners:
+              proxy: { address: 127.0.0.1, port: \(proxyPort) }
+              admin: { address: 127.0.0.1, port: \(adminPort) }
+            pools:
+              - name: jobboard
+                path_prefix: /
+                algorithm: round_robin
+                health:
+                  path: /readyz
+                  interval: 2s
+                  timeout: 1s
+                  rise: 2
+                  fall: 2
+                retry:
+                  attempts: 2
+                  budget_percent: 20
+                backends:
+
+            """
+        for replica in replicas {
+            text += """
+                      - name: \(replica.name)
+                        address: 127.0.0.1:\(replica.port)
+                        weight: 1
+
+                """
+        }
+        return text
+    }
+}

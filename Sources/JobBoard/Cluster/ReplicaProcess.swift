@@ -1,0 +1,77 @@
+import Foundation
+
+/// One `evenkeel serve` replica running as a child process, for `evenkeel up`.
+///
+/// The replica is started on port 0 and reports the port it bound on its first output line; its later
+/// output is passed through to this process's standard output, prefixed with its name.
+public final class ReplicaProcess: Sendable {
+    public let name: String
+    public let port: Int
+    let process: Process
+
+    /// Starts `executable serve` with `arguments` and waits (up to `timeout`) for the replica to say its port.
+    public init(executable: URL, name: String, arguments: [String], timeout: Duration = .seconds(30)) throws(ReplicaError) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["serve", "--port", "0", "--replica-name", name, "--parent-pid", String(getpid())] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        do { try process.run() } catch { throw .couldNotStart(name, "\(error)") }
+        let reader = output.fileHandleForReading
+        let deadline = ContinuousClock.now + timeout
+        var buffered = Data()
+        var port: Int?
+        while port == nil {
+            let chunk = reader.availableData
+            if chunk.isEmpty || ContinuousClock.now > deadline { break }
+            buffered.append(chunk)
+            for line in String(decoding: buffered, as: UTF8.self).split(separator: "\n") where line.contains("listening on http://") {
+                port = line.split(separator: ":").last?.split(separator: " ").first.flatMap { Int($0) }
+            }
+        }
+        guard let port else {
+            process.terminate()
+            throw .noPort(name, String(decoding: buffered.suffix(2_000), as: UTF8.self))
+        }
+        self.name = name
+        self.port = port
+        self.process = process
+        reader.readabilityHandler = { handle in
+            let data = handle.availableData
+            guard !data.isEmpty else {
+                handle.readabilityHandler = nil
+                return
+            }
+            let prefixed = String(decoding: data, as: UTF8.self).split(separator: "\n").map { "[\(name)] \($0)\n" }.joined()
+            FileHandle.standardOutput.write(Data(prefixed.utf8))
+        }
+    }
+
+    /// Whether the child is still running.
+    public var isRunning: Bool { process.isRunning }
+
+    /// Asks the replica to drain and stop (SIGTERM), waiting up to `timeout` before killing it.
+    public func stop(timeout: Duration = .seconds(15)) async {
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+}
+
+/// Why a replica could not be started.
+public enum ReplicaError: Error, CustomStringConvertible {
+    case couldNotStart(String, String)
+    case noPort(String, String)
+
+    public var description: String {
+        switch self {
+        case .couldNotStart(let name, let why): "replica \(name) could not be started: \(why)"
+        case .noPort(let name, let said): "replica \(name) did not report a listening port; it printed:\n\(said)"
+        }
+    }
+}
