@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Balancer benchmark: two identical nginx upstreams serving a small file, and in front of them, one at a time,
+# Evenkeel, HAProxy and nginx as reverse proxies (round robin, keep-alive to upstreams), plus direct access.
+# wrk drives each for the same time and connections; proxy CPU per request comes from /proc/PID/stat.
+# Prints requests/s, p50/p99 and CPU µs/request, then the Evenkeel/HAProxy and Evenkeel/nginx ratios.
+# Usage: Benchmarks/balancer.sh [connections] [seconds]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+connections=${1:-32}
+seconds=${2:-10}
+export DEBIAN_FRONTEND=noninteractive
+need=()
+command -v wrk >/dev/null || need+=(wrk)
+command -v haproxy >/dev/null || need+=(haproxy)
+command -v nginx >/dev/null || need+=(nginx-light)
+if ((${#need[@]})); then apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; fi
+swift build -c release --product evenkeel >/dev/null
+bin=$(swift build -c release --show-bin-path)/evenkeel
+
+work=$(mktemp -d)
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; sleep 0.5; rm -rf "$work"; }
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+up1=$(free_port); up2=$(free_port); p_even=$(free_port); a_even=$(free_port); p_ha=$(free_port); p_ngx=$(free_port)
+head -c 512 /dev/urandom | base64 > "$work/index.html"
+
+# The upstreams: one nginx, two listeners, each naming itself.
+mkdir -p "$work/up" "$work/px"
+cat > "$work/up/nginx.conf" <<CONF
+worker_processes 1; daemon off; pid $work/up/nginx.pid; error_log $work/up/error.log;
+events { worker_connections 4096; }
+http { access_log off; keepalive_requests 1000000;
+  server { listen 127.0.0.1:$up1; root $work; add_header X-Upstream up1; location /healthz { return 200 ok; } }
+  server { listen 127.0.0.1:$up2; root $work; add_header X-Upstream up2; location /healthz { return 200 ok; } } }
+CONF
+nginx -c "$work/up/nginx.conf" -p "$work/up" & pids+=($!)
+
+cat > "$work/evenkeel.yaml" <<CONF
+listeners:
+  proxy: { address: 127.0.0.1, port: $p_even }
+  admin: { address: 127.0.0.1, port: $a_even }
+pools:
+  - name: bench
+    algorithm: round_robin
+    backends:
+      - { name: up1, address: 127.0.0.1:$up1 }
+      - { name: up2, address: 127.0.0.1:$up2 }
+CONF
+"$bin" balance --config "$work/evenkeel.yaml" > "$work/evenkeel.log" 2>&1 & pid_even=$!; pids+=($pid_even)
+
+cat > "$work/haproxy.cfg" <<CONF
+global
+  maxconn 4000
+  nbthread 2
+defaults
+  mode http
+  timeout connect 2s
+  timeout client 30s
+  timeout server 30s
+  http-reuse always
+frontend bench
+  bind 127.0.0.1:$p_ha
+  default_backend pool
+backend pool
+  balance roundrobin
+  server up1 127.0.0.1:$up1
+  server up2 127.0.0.1:$up2
+CONF
+haproxy -f "$work/haproxy.cfg" -db > "$work/haproxy.log" 2>&1 & pid_ha=$!; pids+=($pid_ha)
+
+cat > "$work/px/nginx.conf" <<CONF
+worker_processes 2; daemon off; pid $work/px/nginx.pid; error_log $work/px/error.log;
+events { worker_connections 4096; }
+http { access_log off; keepalive_requests 1000000;
+  upstream pool { server 127.0.0.1:$up1; server 127.0.0.1:$up2; keepalive 64; }
+  server { listen 127.0.0.1:$p_ngx;
+    location / { proxy_pass http://pool; proxy_http_version 1.1; proxy_set_header Connection ""; } } }
+CONF
+nginx -c "$work/px/nginx.conf" -p "$work/px" & pid_ngx=$!; pids+=($pid_ngx)
+sleep 2
+
+# CPU ticks (utime+stime) of a process and its children threads/processes named by a pid list.
+ticks() { local total=0; for p in "$@"; do read -r -a f < "/proc/$p/stat"; total=$((total + f[13] + f[14])); done; echo $total; }
+family() { echo "$1" $(pgrep -P "$1" || true); }
+hz=$(getconf CLK_TCK)
+
+printf "%-10s %12s %10s %10s %14s\n" target "requests/s" p50 p99 "CPU µs/req"
+run() {
+  local name=$1 url=$2 pid=${3:-}
+  wrk -t 1 -c "$connections" -d 2s "$url/index.html" >/dev/null   # warm-up, keep-alive pools filled
+  local before=0 procs=""
+  if [[ -n $pid ]]; then procs=$(family "$pid"); before=$(ticks $procs); fi
+  wrk -t 1 -c "$connections" -d "${seconds}s" --latency "$url/index.html" > "$work/$name.txt"
+  local rps p50 p99 cpu="-"
+  rps=$(awk '/Requests\/sec/ {print $2}' "$work/$name.txt")
+  p50=$(awk '$1=="50%" {print $2}' "$work/$name.txt")
+  p99=$(awk '$1=="99%" {print $2}' "$work/$name.txt")
+  local requests; requests=$(awk '/requests in/ {print $1}' "$work/$name.txt")
+  if [[ -n $pid ]]; then
+    local after; after=$(ticks $procs)
+    cpu=$(python3 -c "print(f'{($after-$before)/$hz*1e6/$requests:.1f}')")
+  fi
+  printf "%-10s %12s %10s %10s %14s\n" "$name" "$rps" "$p50" "$p99" "$cpu"
+  echo "$name $rps $cpu" >> "$work/summary"
+}
+run direct "http://127.0.0.1:$up1"
+run evenkeel "http://127.0.0.1:$p_even" "$pid_even"
+run haproxy "http://127.0.0.1:$p_ha" "$pid_ha"
+run nginx "http://127.0.0.1:$p_ngx" "$pid_ngx"
+python3 - "$work/summary" <<'PY'
+import sys
+rows = {l.split()[0]: l.split()[1:] for l in open(sys.argv[1])}
+e_rps, e_cpu = float(rows["evenkeel"][0]), float(rows["evenkeel"][1])
+for peer in ("haproxy", "nginx"):
+    rps, cpu = float(rows[peer][0]), float(rows[peer][1])
+    print(f"RATIO evenkeel/{peer}: throughput {e_rps/rps:.2f}x, CPU per request {e_cpu/cpu:.2f}x")
+PY
+echo "(wrk -t 1 -c $connections -d ${seconds}s per target; upstreams: nginx static file; machine: $(nproc) cores, shared)"
