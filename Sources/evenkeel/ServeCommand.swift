@@ -72,14 +72,14 @@ struct ServeCommand: AsyncParsableCommand {
             host: host, port: port, replicaName: replicaName, rateLimits: try rateLimits(),
             trustForwardedFor: trustForwardedFor,
             drainDelay: .milliseconds(Int(drainSeconds * 1000)), bcryptCost: bcryptCost)
-        let (app, _) = try await buildJobBoardApplication(
+        let (app, parts) = try await buildJobBoardApplication(
             configuration: configuration, store: store, logger: logger,
             onServerRunning: { port in
                 // One machine-readable line, so `evenkeel up` and scripts learn the port when started with 0.
                 let line = "evenkeel serve: listening on http://\(host):\(port) as \(replicaName)\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
             })
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app)]
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app), .init(service: parts.drain)]
         if let parentPid {
             services.append(.init(service: ParentWatchService(parent: parentPid), successTerminationBehavior: .gracefullyShutdownGroup))
         }

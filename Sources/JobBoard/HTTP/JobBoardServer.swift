@@ -41,6 +41,9 @@ public struct JobBoardParts: Sendable {
     public let metrics: JobBoardMetrics
     /// The API routes as registered, for the OpenAPI conformance test.
     public let routes: RouteCatalog
+    /// Put this after the application in the service group: on graceful shutdown it fails `/readyz` and waits
+    /// while the server still answers, and only then lets the server stop.
+    public let drain: DrainOnShutdownService
 }
 
 /// Builds the job board's router: API, pages, feed and operations endpoints with their middleware.
@@ -78,7 +81,8 @@ public func buildJobBoardRouter(
     return (router, catalog)
 }
 
-/// Builds a whole replica over `store`: the Hummingbird application plus the drain-on-shutdown service.
+/// Builds a whole replica over `store`: the Hummingbird application, and in its parts the drain-on-shutdown
+/// service to run after it.
 public func buildJobBoardApplication(
     configuration: JobBoardConfiguration, store: any JobBoardStore, logger: Logger,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
@@ -88,13 +92,13 @@ public func buildJobBoardApplication(
     let metrics = JobBoardMetrics(usage: DatabaseUsage.of(store))
     let (router, catalog) = try await buildJobBoardRouter(
         configuration: configuration, service: service, readiness: readiness, metrics: metrics)
-    var app = Application(
+    let app = Application(
         router: router,
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: nil,
             availableConnectionsDelegate: nil),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
         logger: logger)
-    app.addServices(DrainOnShutdownService(readiness: readiness, delay: configuration.drainDelay))
-    return (app, JobBoardParts(service: service, readiness: readiness, metrics: metrics, routes: catalog))
+    let drain = DrainOnShutdownService(readiness: readiness, delay: configuration.drainDelay)
+    return (app, JobBoardParts(service: service, readiness: readiness, metrics: metrics, routes: catalog, drain: drain))
 }

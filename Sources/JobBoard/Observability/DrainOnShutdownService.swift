@@ -3,8 +3,9 @@ import ServiceLifecycle
 /// On graceful shutdown, marks the replica not ready and waits `delay` before the HTTP server stops,
 /// giving balancers time to see `/readyz` fail and stop sending new requests.
 ///
-/// Add it after the application in the service group: services shut down in reverse order, so this one
-/// runs its drain first while the server still answers.
+/// Add it after the application in the same service group (not as one of the application's own services: the
+/// server stops accepting as soon as its own shutdown begins). Services shut down in reverse order, so this
+/// one runs its drain first while the server still answers.
 public struct DrainOnShutdownService: Service {
     let readiness: Readiness
     let delay: Duration
