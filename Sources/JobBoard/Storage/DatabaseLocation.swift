@@ -30,7 +30,7 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
         let store: any JobBoardStore
         switch self {
         case .sqlite(let path): store = try SQLiteStore(path: path)
-        case .postgres(let url): store = try PostgresStoreOpener.open(url)
+        case .postgres(let url): store = try PostgresStore(url: url)
         }
         try await store.migrate()
         return store
