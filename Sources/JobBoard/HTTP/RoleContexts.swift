@@ -25,32 +25,34 @@ public struct SignedInContext: ChildRequestContext, JobBoardRequestContext {
     public var responseEncoder: APIEncoder { APIEncoder() }
 }
 
-/// A context that exists only for an account of one role.
-public protocol RoleContext: ChildRequestContext, JobBoardRequestContext where ParentContext == JobBoardContext {
+/// A role a group of routes requires.
+public protocol RequiredRole: Sendable {
     static var role: Role { get }
-    var caller: Account { get }
 }
 
-extension RoleContext {
-    static func requireCaller(in context: JobBoardContext) throws -> Account {
+/// Employers only.
+public enum EmployerRole: RequiredRole { public static let role = Role.employer }
+/// Job seekers only.
+public enum SeekerRole: RequiredRole { public static let role = Role.seeker }
+/// Moderators only.
+public enum ModeratorRole: RequiredRole { public static let role = Role.moderator }
+
+/// A context that exists only for an account of the required role: routes grouped under it cannot run for
+/// anyone else, so handlers never check roles themselves.
+public struct RoleContext<Required: RequiredRole>: ChildRequestContext, JobBoardRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var clientIP: String
+    /// The caller, always of the required role.
+    public let caller: Account
+    public var account: Account? { caller }
+
+    public init(context: JobBoardContext) throws {
         let account = try SignedInContext(context: context).caller
-        guard account.role == role else {
-            throw JobBoardError.forbidden("this needs a \(role.rawValue) account; you are logged in as a \(account.role.rawValue)")
+        guard account.role == Required.role else {
+            throw JobBoardError.forbidden(
+                "this needs a \(Required.role.rawValue) account; you are logged in as a \(account.role.rawValue)")
         }
-        return account
-    }
-}
-
-/// Only employers reach routes grouped under this context.
-public struct EmployerContext: RoleContext {
-    public static let role = Role.employer
-    public var coreContext: CoreRequestContextStorage
-    public var clientIP: String
-    public let caller: Account
-    public var account: Account? { caller }
-
-    public init(context: JobBoardContext) throws {
-        self.caller = try Self.requireCaller(in: context)
+        self.caller = account
         self.coreContext = context.coreContext
         self.clientIP = context.clientIP
     }
@@ -60,40 +62,9 @@ public struct EmployerContext: RoleContext {
     public var responseEncoder: APIEncoder { APIEncoder() }
 }
 
-/// Only job seekers reach routes grouped under this context.
-public struct SeekerContext: RoleContext {
-    public static let role = Role.seeker
-    public var coreContext: CoreRequestContextStorage
-    public var clientIP: String
-    public let caller: Account
-    public var account: Account? { caller }
-
-    public init(context: JobBoardContext) throws {
-        self.caller = try Self.requireCaller(in: context)
-        self.coreContext = context.coreContext
-        self.clientIP = context.clientIP
-    }
-
-    public var maxUploadSize: Int { 64 * 1024 }
-    public var requestDecoder: APIDecoder { APIDecoder() }
-    public var responseEncoder: APIEncoder { APIEncoder() }
-}
-
-/// Only moderators reach routes grouped under this context.
-public struct ModeratorContext: RoleContext {
-    public static let role = Role.moderator
-    public var coreContext: CoreRequestContextStorage
-    public var clientIP: String
-    public let caller: Account
-    public var account: Account? { caller }
-
-    public init(context: JobBoardContext) throws {
-        self.caller = try Self.requireCaller(in: context)
-        self.coreContext = context.coreContext
-        self.clientIP = context.clientIP
-    }
-
-    public var maxUploadSize: Int { 64 * 1024 }
-    public var requestDecoder: APIDecoder { APIDecoder() }
-    public var responseEncoder: APIEncoder { APIEncoder() }
-}
+/// Routes only employers reach.
+public typealias EmployerContext = RoleContext<EmployerRole>
+/// Routes only job seekers reach.
+public typealias SeekerContext = RoleContext<SeekerRole>
+/// Routes only moderators reach.
+public typealias ModeratorContext = RoleContext<ModeratorRole>
