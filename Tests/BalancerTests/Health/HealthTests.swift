@@ -77,7 +77,7 @@ struct HealthTests {
 
     @Test func activeChecksTakeAFailingBackendOutAndBackIn() async throws {
         let a = try await TestBackend.start("a"), b = try await TestBackend.start("b")
-        let health = HealthConfig(enabled: true, path: "/healthz", interval: .milliseconds(100), timeout: .milliseconds(100), rise: 1, fall: 2)
+        let health = HealthConfig(enabled: true, path: "/healthz", interval: .milliseconds(250), timeout: .milliseconds(250), rise: 1, fall: 2)
         let lb = try await BalancerHarness.start(BalancerHarness.config([a, b], health: health))
         defer { Task { await lb.stop(); await a.kill(); await b.kill() } }
         a.healthy.store(false, ordering: .relaxed)

@@ -33,8 +33,37 @@ struct BalancerHarness {
 }
 
 /// A port on 127.0.0.1 with nothing listening (bound once, then released).
+/// A port that refuses connections for the rest of the test run: a socket bound to it but never listening.
+/// Keeping it bound stops a backend of another test, running in parallel, from taking the port.
 func deadPort() async throws -> Int {
-    let backend = try await TestBackend.start("dead")
-    await backend.kill()
-    return backend.port
+    let port = holdPort(0)
+    precondition(port > 0, "could not bind a socket on 127.0.0.1")
+    return port
+}
+
+/// Binds a socket on 127.0.0.1:`port` (0 for any) without listening, and keeps it open until the test process
+/// exits, so connections to the port are refused instead of reaching whoever binds it next.
+/// Returns the port held, or 0 when it could not be bound.
+@discardableResult
+func holdPort(_ port: Int) -> Int {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard descriptor >= 0 else { return 0 }
+    var reuse: Int32 = 1
+    setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = UInt16(port).bigEndian
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+            bind(descriptor, pointer, length) == 0 && getsockname(descriptor, pointer, &length) == 0
+        }
+    }
+    guard bound else {
+        close(descriptor)
+        return 0
+    }
+    // The descriptor stays open on purpose until the test process exits.
+    return Int(UInt16(bigEndian: address.sin_port))
 }

@@ -48,6 +48,9 @@ final class TestBackend: Sendable {
     func kill() async {
         try? await channel.close()
         for child in children.withLock({ Array($0.values) }) { try? await child.close() }
+        // A killed backend stays dead: a backend of a test running in parallel must not reuse its port while
+        // this test's balancer still sends there.
+        holdPort(port)
     }
 }
 
