@@ -116,17 +116,22 @@ extension SQLiteStore {
         case .relevance: sortKey = "bm25(jobs_fts, 10.0, 4.0, 1.0, 6.0)"
         }
         if let terms = search.searchTerms {
-            // Rare words: the text match drives (CROSS JOIN keeps it the outer loop), since walking a sort index
-            // and probing the full-text index row by row would visit most postings before finding a page.
-            // Common words, newest first, no narrow filter: walking the sort index finds a page after a few
-            // probes, far cheaper than sorting every match. Relevance always drives from the match: its key
-            // exists only there; a narrow filter would make the index walk long.
+            let match = terms.map { "\"\($0.replacingOccurrences(of: "\"", with: "\"\""))\"" }.joined(separator: " ")
+            // Two plans, chosen by how common the words are:
+            // - rare words, relevance, or a narrow filter: the text match drives (CROSS JOIN keeps it the outer
+            //   loop) and only the matches are sorted;
+            // - common words with a broad search sorted by date or salary: walk the sort index and keep rows
+            //   whose id is in the match set, built once; a page is found after a few dozen rows instead of
+            //   sorting thousands of matches.
             let selectiveFilter =
                 search.country != nil || search.city != nil || !search.tags.isEmpty || search.minimumYearlySalary != nil
                 || search.currency != nil
-            let driveFromIndex = commonWords && sort == .newest && !selectiveFilter
-            from = "jobs_fts \(driveFromIndex ? "JOIN" : "CROSS JOIN") job_keys k ON k.id = jobs_fts.rowid"
-            add("jobs_fts MATCH ?", terms.map { "\"\($0.replacingOccurrences(of: "\"", with: "\"\""))\"" }.joined(separator: " "))
+            if commonWords && sort != .relevance && !selectiveFilter {
+                add("k.id IN (SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH ?)", match)
+            } else {
+                from = "jobs_fts CROSS JOIN job_keys k ON k.id = jobs_fts.rowid"
+                add("jobs_fts MATCH ?", match)
+            }
         }
         // bm25 is lower for better matches, so relevance ascends; the others descend.
         let direction = sort == .relevance ? "ASC" : "DESC"
@@ -146,11 +151,16 @@ extension SQLiteStore {
     /// Whether even the rarest search word is in so many postings that walking the sort order is cheaper.
     static func allWordsAreCommon(_ search: JobSearch, db: Database) throws -> Bool {
         guard let terms = search.searchTerms else { return false }
-        let placeholders = Array(repeating: "?", count: terms.count).joined(separator: ",")
-        let counts = try Int.fetchAll(
-            db, sql: "SELECT doc FROM jobs_fts_terms WHERE term IN (\(placeholders))", arguments: StatementArguments(terms))
-        // A missing word matches nothing: the match side is then the cheap one.
-        guard counts.count == Set(terms).count, let rarest = counts.min() else { return false }
+        var counts: [Int] = []
+        for term in Set(terms) {
+            // One lookup per word: fts5vocab answers `term = ?` from its index but scans for `term IN (…)`.
+            guard let count = try Int.fetchOne(db, sql: "SELECT doc FROM jobs_fts_terms WHERE term = ?", arguments: [term]) else {
+                // A missing word matches nothing: the match side is then the cheap one.
+                return false
+            }
+            counts.append(count)
+        }
+        guard let rarest = counts.min() else { return false }
         return rarest > commonWordThreshold
     }
 
