@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "JobBoard", targets: ["JobBoard"]),
         .library(name: "BalancerConfig", targets: ["BalancerConfig"]),
         .library(name: "Balancer", targets: ["Balancer"]),
+        .library(name: "ConfigCheck", targets: ["ConfigCheck"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -55,6 +56,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "ConfigCheck",
+            dependencies: ["BalancerConfig", "Balancer", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "JobBoard",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -78,6 +84,7 @@ let package = Package(
                 "JobBoard",
                 "Balancer",
                 "BalancerConfig",
+                "ConfigCheck",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -86,6 +93,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "ConfigCheckTests", dependencies: ["ConfigCheck", "Balancer", "BalancerConfig"], swiftSettings: swiftSettings),
         .testTarget(name: "BalancerConfigTests", dependencies: ["BalancerConfig"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BalancerTests",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Balancer
 import BalancerConfig
+import ConfigCheck
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -30,7 +31,7 @@ struct BalanceCommand: AsyncParsableCommand {
         logger.logLevel = .info
         let service: BalancerService
         do {
-            service = try BalancerService(configPath: config, logger: logger) { ports in
+            service = try BalancerService(configPath: config, checker: ConfigChecker().reloadChecker(), logger: logger) { ports in
                 print("evenkeel balance: proxy on port \(ports.proxy), admin on port \(ports.admin) (/admin/stats, /metrics)")
             }
         } catch {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Balancer
 import BalancerConfig
+import ConfigCheck
 import Foundation
 import JobBoard
 import Logging
@@ -69,7 +70,7 @@ struct UpCommand: AsyncParsableCommand {
             replicas: fleet.map { ($0.name, $0.port) }, proxyPort: port, adminPort: adminPort
         ).write(toFile: configPath, atomically: true, encoding: .utf8)
 
-        let balancer = try BalancerService(configPath: configPath, logger: logger) { ports in
+        let balancer = try BalancerService(configPath: configPath, checker: ConfigChecker().reloadChecker(), logger: logger) { ports in
             say("""
 
                 Evenkeel is up: \(fleet.count) replicas behind the balancer.

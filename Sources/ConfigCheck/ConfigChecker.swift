@@ -1,0 +1,75 @@
+import Balancer
+import BalancerConfig
+import Foundation
+
+/// The outcome of checking configurations: every finding, and each pool's simulated distribution.
+public struct CheckReport: Codable, Sendable {
+    public var findings: [Finding]
+    public var pools: [PoolDistribution]
+
+    /// The most severe finding, if any.
+    public var worst: Severity? { findings.map(\.severity).max() }
+}
+
+/// Runs every rule and the distribution simulation over balancer configurations.
+public struct ConfigChecker: Sendable {
+    public let rules: [any Rule]
+    public let traffic: TrafficModel
+
+    public init(rules: [any Rule] = allRules, traffic: TrafficModel = TrafficModel()) {
+        self.rules = rules
+        self.traffic = traffic
+    }
+
+    /// Checks one loaded configuration.
+    public func check(_ config: CheckedConfig) -> CheckReport {
+        let simulator = DistributionSimulator(traffic: traffic)
+        let simulation = config.configuration.pools.map(simulator.simulate)
+        var findings = rules.flatMap { $0.check(config, simulation: simulation) }
+        findings.sort { ($0.file, $0.line, $0.rule) < ($1.file, $1.line, $1.rule) }
+        return CheckReport(findings: findings, pools: simulation)
+    }
+
+    /// Checks files and folders (walked for `.yaml` and `.yml` files); a file that does not load throws.
+    public func check(paths: [String]) throws -> CheckReport {
+        var report = CheckReport(findings: [], pools: [])
+        for path in try Self.files(in: paths) {
+            let single = check(try CheckedConfig.load(path: path))
+            report.findings += single.findings
+            report.pools += single.pools
+        }
+        return report
+    }
+
+    /// A reload veto for the balancer: errors refuse the new configuration, warnings are recorded on the event.
+    public func reloadChecker() -> ReloadChecker {
+        { configuration in
+            let checked = CheckedConfig(configuration: configuration, source: SourceMap(file: "<reload>", yaml: ""))
+            return check(checked).findings.compactMap { finding in
+                switch finding.severity {
+                case .error: ReloadFinding(severity: .error, message: "\(finding.rule): \(finding.message)")
+                case .warning: ReloadFinding(severity: .warning, message: "\(finding.rule): \(finding.message)")
+                case .info: nil
+                }
+            }
+        }
+    }
+
+    static func files(in paths: [String]) throws -> [String] {
+        var files: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw ConfigError.unreadable(file: path, reason: "no such file or folder")
+            }
+            if isDirectory.boolValue {
+                let children = (FileManager.default.enumerator(atPath: path)?.allObjects as? [String] ?? [])
+                    .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+                files += children.map { (path as NSString).appendingPathComponent($0) }
+            } else {
+                files.append(path)
+            }
+        }
+        return files
+    }
+}

@@ -1,0 +1,26 @@
+import BalancerConfig
+import Foundation
+
+/// The simulated distribution gives a backend more than its intended share by more than the tolerance.
+public struct SimulatedSkewRule: Rule {
+    public static let id = "EK116"
+    public static let title = "simulated share above intended"
+    public static let severity = Severity.error
+    public static let hint = "Change the algorithm or its key so requests spread by weight; see the pool's simulated shares with --format json."
+    /// How far above its intended share a backend may get, relatively.
+    public static let tolerance = 0.25
+
+    public init() {}
+
+    public func check(_ config: CheckedConfig, simulation: [PoolDistribution]) -> [Finding] {
+        simulation.compactMap { pool in
+            guard let poolIndex = config.configuration.pools.firstIndex(where: { $0.name == pool.pool }),
+                let worst = pool.servers.max(by: { $0.ratio < $1.ratio }), worst.intendedShare > 0,
+                worst.ratio > 1 + Self.tolerance
+            else { return nil }
+            return config.finding(
+                self, at: "pools[\(poolIndex)].algorithm",
+                "with \(pool.clients) distinct clients, \(worst.name) would receive ~\(Percent(worst.expectedShare)) of pool \(pool.pool)'s requests, \(String(format: "%.1f", worst.ratio))x its intended \(Percent(worst.intendedShare))")
+        }
+    }
+}

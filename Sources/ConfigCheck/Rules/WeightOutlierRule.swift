@@ -1,0 +1,35 @@
+import BalancerConfig
+import Foundation
+
+/// A backend whose weight dwarfs the others' gets most of the pool's traffic, the postmortem's failure.
+public struct WeightOutlierRule: Rule {
+    public static let id = "EK101"
+    public static let title = "weight outlier"
+    public static let severity = Severity.error
+    public static let hint = "Give backends of equal capacity equal weights; a weight over 4x the median is almost always a typo."
+    /// A weight this many times the median of the others is an outlier.
+    static let factor = 4.0
+
+    public init() {}
+
+    public func check(_ config: CheckedConfig, simulation: [PoolDistribution]) -> [Finding] {
+        var findings: [Finding] = []
+        for (poolIndex, pool) in config.configuration.pools.enumerated() {
+            let primaries = pool.primaries.filter { $0.weight > 0 }
+            guard primaries.count >= 2 else { continue }
+            let total = Double(primaries.reduce(0) { $0 + $1.weight })
+            for (index, backend) in pool.backends.enumerated() where !backend.backup && backend.weight > 0 {
+                let others = primaries.filter { $0.name != backend.name }.map(\.weight).sorted()
+                let median = Double(others[others.count / 2])
+                guard Double(backend.weight) >= Self.factor * median else { continue }
+                let share = Double(backend.weight) / total
+                findings.append(
+                    config.finding(
+                        self, at: "pools[\(poolIndex)].backends[\(index)].weight",
+                        "\(backend.name) will receive ~\(Percent(share)) of requests in pool \(pool.name): weight \(backend.weight) vs \(Int(median)) for the others"
+                    ))
+            }
+        }
+        return findings
+    }
+}
