@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "BalancerConfig", targets: ["BalancerConfig"]),
         .library(name: "Balancer", targets: ["Balancer"]),
         .library(name: "ConfigCheck", targets: ["ConfigCheck"]),
+        .library(name: "LoadGen", targets: ["LoadGen"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -57,7 +58,20 @@ let package = Package(
         ),
         .target(
             name: "ConfigCheck",
-            dependencies: ["BalancerConfig", "Balancer", .product(name: "Yams", package: "Yams")],
+            dependencies: ["BalancerConfig", "Balancer", "LoadGen", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "LoadGen",
+            dependencies: [
+                "Balancer",
+                "BalancerConfig",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -85,6 +99,7 @@ let package = Package(
                 "Balancer",
                 "BalancerConfig",
                 "ConfigCheck",
+                "LoadGen",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -93,7 +108,31 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "ConfigCheckTests", dependencies: ["ConfigCheck", "Balancer", "BalancerConfig"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LoadGenTests",
+            dependencies: [
+                "LoadGen",
+                "Balancer",
+                "BalancerConfig",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ConfigCheckTests",
+            dependencies: [
+                "ConfigCheck",
+                "Balancer",
+                "BalancerConfig",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "BalancerConfigTests", dependencies: ["BalancerConfig"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BalancerTests",

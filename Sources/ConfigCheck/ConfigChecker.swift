@@ -6,6 +6,18 @@ import Foundation
 public struct CheckReport: Codable, Sendable {
     public var findings: [Finding]
     public var pools: [PoolDistribution]
+    /// Each checked file's lines, to show the offending line to people (not part of the JSON).
+    public var texts: [String: [String]] = [:]
+
+    enum CodingKeys: String, CodingKey {
+        case findings, pools
+    }
+
+    public init(findings: [Finding], pools: [PoolDistribution], texts: [String: [String]] = [:]) {
+        self.findings = findings
+        self.pools = pools
+        self.texts = texts
+    }
 
     /// The most severe finding, if any.
     public var worst: Severity? { findings.map(\.severity).max() }
@@ -24,19 +36,21 @@ public struct ConfigChecker: Sendable {
     /// Checks one loaded configuration.
     public func check(_ config: CheckedConfig) -> CheckReport {
         let simulator = DistributionSimulator(traffic: traffic)
-        let simulation = config.configuration.pools.map(simulator.simulate)
+        let simulation = config.pools.map(simulator.simulate)
         var findings = rules.flatMap { $0.check(config, simulation: simulation) }
         findings.sort { ($0.file, $0.line, $0.rule) < ($1.file, $1.line, $1.rule) }
-        return CheckReport(findings: findings, pools: simulation)
+        return CheckReport(findings: findings, pools: simulation, texts: [config.file: config.text])
     }
 
-    /// Checks files and folders (walked for `.yaml` and `.yml` files); a file that does not load throws.
-    public func check(paths: [String]) throws -> CheckReport {
+    /// Checks files and folders (walked for `.yaml`, `.yml`, `.cfg` and `.conf` files); each file's dialect is
+    /// `dialect` or, when nil, detected from its text. A file that does not load throws its `ConfigError`.
+    public func check(paths: [String], dialect: Dialect? = nil) throws -> CheckReport {
         var report = CheckReport(findings: [], pools: [])
         for path in try Self.files(in: paths) {
-            let single = check(try CheckedConfig.load(path: path))
+            let single = check(try CheckedConfig.load(path: path, dialect: dialect))
             report.findings += single.findings
             report.pools += single.pools
+            report.texts.merge(single.texts) { _, new in new }
         }
         return report
     }
@@ -64,7 +78,7 @@ public struct ConfigChecker: Sendable {
             }
             if isDirectory.boolValue {
                 let children = (FileManager.default.enumerator(atPath: path)?.allObjects as? [String] ?? [])
-                    .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+                    .filter(Dialect.mayHold(fileName:)).sorted()
                 files += children.map { (path as NSString).appendingPathComponent($0) }
             } else {
                 files.append(path)

@@ -199,7 +199,7 @@ struct RuleTests {
             let id = type(of: rule).id
             let text = try String(contentsOf: docs.appendingPathComponent("\(id).md"), encoding: .utf8)
             #expect(text.contains("# \(id)"), "docs/rules/\(id).md must start with its id")
-            #expect(text.contains("```yaml"), "docs/rules/\(id).md needs an example")
+            #expect(["```yaml", "```haproxy", "```nginx"].contains { text.contains($0) }, "docs/rules/\(id).md needs an example")
         }
         #expect(Set(allRules.map { type(of: $0).id }).count == allRules.count)
         #expect(allRules.count >= 15)

@@ -25,6 +25,13 @@ public struct BackendPicker: Sendable {
         }
     }
 
+    /// Creates a picker that runs `algorithm`, one of the picking types (ConfigCheck uses this for the
+    /// HAProxy and nginx schemes the balancer itself does not offer).
+    public init(backends: [BackendConfig], algorithm: any PickingAlgorithm) {
+        self.backends = backends
+        self.algorithm = algorithm
+    }
+
     /// The candidates a request may go to: primaries with a positive effective weight, or, when there
     /// is none, the backups; minus `excluding` (backends a retry already tried).
     ///

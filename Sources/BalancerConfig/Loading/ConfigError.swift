@@ -17,13 +17,15 @@ public enum ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     case duplicateName(ConfigLocation, kind: String, name: String, firstAt: ConfigLocation)
     /// A rule spanning several values is broken, e.g. a pool with no primary backend.
     case inconsistent(ConfigLocation, problem: String)
+    /// Text that is not well-formed in its own (non-YAML) language, e.g. an nginx block that is never closed.
+    case malformed(ConfigLocation, problem: String)
 
     /// Where the fault is; nil only when the file could not be read.
     public var location: ConfigLocation? {
         switch self {
         case .unreadable: nil
         case .syntax(let l, _), .unknownKey(let l, _, _, _), .missingKey(let l, _, _), .wrongType(let l, _, _),
-            .invalidValue(let l, _, _, _), .duplicateName(let l, _, _, _), .inconsistent(let l, _):
+            .invalidValue(let l, _, _, _), .duplicateName(let l, _, _, _), .inconsistent(let l, _), .malformed(let l, _):
             l
         }
     }
@@ -46,7 +48,7 @@ public enum ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(l): invalid value '\(value)' for '\(key)'; expected \(expected)"
         case .duplicateName(let l, let kind, let name, let first):
             return "\(l): duplicate \(kind) name '\(name)' (first defined at \(first.line):\(first.column))"
-        case .inconsistent(let l, let problem):
+        case .inconsistent(let l, let problem), .malformed(let l, let problem):
             return "\(l): \(problem)"
         }
     }

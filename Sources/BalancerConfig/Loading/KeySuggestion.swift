@@ -1,7 +1,8 @@
-/// Finds the known key nearest to a misspelt one, so `wieght` points at `weight`.
-enum KeySuggestion {
+/// Finds the known key nearest to a misspelt one, so `wieght` points at `weight`; public because the load
+/// generator's scenario files give the same hints.
+public enum KeySuggestion {
     /// The closest candidate within an edit distance of about a third of the key's length, or nil.
-    static func nearest(to key: String, in candidates: [String]) -> String? {
+    public static func nearest(to key: String, in candidates: [String]) -> String? {
         let limit = max(2, key.count / 3)
         let scored = candidates.map { ($0, distance(key.lowercased(), $0)) }
         guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= limit else { return nil }

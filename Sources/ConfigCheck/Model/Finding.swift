@@ -1,3 +1,4 @@
+import Foundation
 /// How bad a finding is.
 public enum Severity: String, Codable, Sendable, Comparable, CaseIterable {
     case info

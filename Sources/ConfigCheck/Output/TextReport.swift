@@ -2,7 +2,7 @@ import Foundation
 
 /// Findings for people: grouped by file, each with the offending line and the fix.
 public enum TextReport {
-    public static func render(_ report: CheckReport, sources: [String: SourceMap] = [:]) -> String {
+    public static func render(_ report: CheckReport) -> String {
         guard !report.findings.isEmpty else {
             return "no findings in \(report.pools.count) pool\(report.pools.count == 1 ? "" : "s")\n"
         }
@@ -14,7 +14,7 @@ public enum TextReport {
                 currentFile = finding.file
             }
             out += "  \(finding.line): \(finding.severity.rawValue) \(finding.rule) \(finding.message)\n"
-            if let text = sources[finding.file]?.text, finding.line >= 1, finding.line <= text.count {
+            if let text = report.texts[finding.file], finding.line >= 1, finding.line <= text.count {
                 out += "      | \(text[finding.line - 1].trimmingCharacters(in: .whitespaces))\n"
             }
             out += "      fix: \(finding.hint)\n"

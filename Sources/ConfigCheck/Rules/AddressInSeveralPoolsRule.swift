@@ -11,19 +11,18 @@ public struct AddressInSeveralPoolsRule: Rule {
     public init() {}
 
     public func check(_ config: CheckedConfig, simulation: [PoolDistribution]) -> [Finding] {
-        var seen: [String: (pool: String, path: String)] = [:]
+        var seen: [String: (pool: String, line: Int)] = [:]
         var findings: [Finding] = []
-        for (poolIndex, pool) in config.configuration.pools.enumerated() {
-            for (index, backend) in pool.backends.enumerated() {
-                let address = backend.address.description
-                let path = "pools[\(poolIndex)].backends[\(index)].address"
+        for pool in config.pools {
+            for server in pool.servers where !server.down {
+                let address = server.address
                 if let first = seen[address], first.pool != pool.name {
                     findings.append(
                         config.finding(
-                            self, at: path,
-                            "\(address) is in pool \(first.pool) and pool \(pool.name): it receives both pools' shares (line \(config.source.line(first.path)))"))
+                            self, line: server.addressLine,
+                            "\(address) is in pool \(first.pool) and pool \(pool.name): it receives both pools' shares (line \(first.line))"))
                 } else if seen[address] == nil {
-                    seen[address] = (pool.name, path)
+                    seen[address] = (pool.name, server.addressLine)
                 }
             }
         }

@@ -11,10 +11,10 @@ public struct BackupsOutnumberPrimariesRule: Rule {
     public init() {}
 
     public func check(_ config: CheckedConfig, simulation: [PoolDistribution]) -> [Finding] {
-        config.configuration.pools.enumerated().compactMap { poolIndex, pool in
+        config.pools.compactMap { pool in
             guard !pool.backups.isEmpty, pool.backups.count > pool.primaries.count else { return nil }
             return config.finding(
-                self, at: "pools[\(poolIndex)].backends",
+                self, line: pool.backups[0].line,
                 "pool \(pool.name) has \(pool.backups.count) backups and \(pool.primaries.count) primaries: \(pool.primaries.count == 1 ? "one server takes" : "\(pool.primaries.count) servers take") all requests while \(pool.backups.count) stay idle until they fail")
         }
     }

@@ -13,13 +13,29 @@ public struct ConnectionLimitsRule: Rule {
     public init() {}
 
     public func check(_ config: CheckedConfig, simulation: [PoolDistribution]) -> [Finding] {
-        let frontend = config.configuration.limits.maxClientConnections
-        return config.configuration.pools.enumerated().compactMap { poolIndex, pool in
-            let total = pool.primaries.reduce(0) { $0 + $1.maxConnections }
-            guard Double(total) < Double(frontend) * Self.share else { return nil }
-            return config.finding(
-                self, at: "pools[\(poolIndex)].backends",
-                "pool \(pool.name) serves at most \(total) requests at once but the listener accepts \(frontend) connections: under load almost all requests queue, then fail with 503")
+        var findings: [Finding] = []
+        for frontend in config.frontends {
+            guard let accepted = frontend.maxConnections else { continue }
+            for pool in config.pools where frontend.pools.contains(pool.name) {
+                let limits = pool.primaries.map(\.maxConnections)
+                // One unlimited server can take whatever the others cannot.
+                guard !limits.isEmpty, !limits.contains(nil) else { continue }
+                let total = limits.reduce(0) { $0 + ($1 ?? 0) }
+                guard Double(total) < Double(accepted) * Self.share else { continue }
+                findings.append(
+                    config.finding(
+                        self, line: pool.primaries[0].line,
+                        "pool \(pool.name) serves at most \(total) requests at once but \(frontend.name) accepts \(accepted) connections (line \(frontend.maxConnectionsLine)): under load almost all requests queue, then fail"))
+            }
+        }
+        return findings
+    }
+
+    public static func hint(for dialect: Dialect) -> String {
+        switch dialect {
+        case .evenkeel: hint
+        case .haproxy: "Raise the servers' maxconn, or lower the frontend's maxconn to what the backend can serve."
+        case .nginx: "Raise the servers' max_conns, or lower worker_connections to what the upstream can serve."
         }
     }
 }

@@ -11,11 +11,11 @@ public struct FlappingThresholdsRule: Rule {
     public init() {}
 
     public func check(_ config: CheckedConfig, simulation: [PoolDistribution]) -> [Finding] {
-        config.configuration.pools.enumerated().compactMap { poolIndex, pool in
-            guard pool.health.enabled, pool.health.rise <= 1, pool.health.fall <= 1 else { return nil }
+        config.pools.compactMap { pool in
+            guard let health = pool.activeHealth, health.rise <= 1, health.fall <= 1 else { return nil }
             return config.finding(
-                self, at: "pools[\(poolIndex)].health.rise",
-                "pool \(pool.name) moves a backend in or out on a single probe (rise \(pool.health.rise), fall \(pool.health.fall)): its traffic share will swing with every slow answer")
+                self, line: health.thresholdsLine,
+                "pool \(pool.name) moves a backend in or out on a single probe (rise \(health.rise), fall \(health.fall)): its traffic share will swing with every slow answer")
         }
     }
 }

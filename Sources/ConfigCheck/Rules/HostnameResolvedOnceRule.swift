@@ -13,15 +13,21 @@ public struct HostnameResolvedOnceRule: Rule {
     public init() {}
 
     public func check(_ config: CheckedConfig, simulation: [PoolDistribution]) -> [Finding] {
-        config.configuration.pools.enumerated().flatMap { poolIndex, pool in
-            pool.backends.enumerated().compactMap { index, backend in
-                let host = backend.address.host
-                let isIP = host.contains(":") || host.split(separator: ".").count == 4 && host.split(separator: ".").allSatisfy { UInt8($0) != nil }
-                guard !isIP, host != "localhost" else { return nil }
+        config.pools.flatMap { pool in
+            pool.servers.compactMap { server in
+                guard !server.hostIsLiteral, server.host != "localhost", !server.resolvedAtRuntime, !server.down else { return nil }
                 return config.finding(
-                    self, at: "pools[\(poolIndex)].backends[\(index)].address",
-                    "\(backend.name) is named by host name \(host), resolved once: if its address changes, its share of requests keeps going to the old one")
+                    self, line: server.addressLine,
+                    "\(server.name) is named by host name \(server.host), resolved once at start: if its address changes, its share of requests keeps going to the old one")
             }
+        }
+    }
+
+    public static func hint(for dialect: Dialect) -> String {
+        switch dialect {
+        case .evenkeel: hint
+        case .haproxy: "Add a resolvers section and `resolvers NAME` to the server (or default-server) line, or use IP addresses."
+        case .nginx: "Use IP addresses and reload nginx when they change; nginx resolves upstream host names only at start."
         }
     }
 }

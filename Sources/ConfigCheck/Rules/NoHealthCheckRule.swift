@@ -11,19 +11,27 @@ public struct NoHealthCheckRule: Rule {
     public init() {}
 
     public func check(_ config: CheckedConfig, simulation: [PoolDistribution]) -> [Finding] {
-        config.configuration.pools.enumerated().compactMap { poolIndex, pool in
-            switch (pool.health.enabled, pool.outlier.enabled) {
-            case (false, false):
+        config.pools.compactMap { pool in
+            switch (pool.activeHealth, pool.passiveHealth) {
+            case (nil, nil):
                 return config.finding(
-                    self, .error, at: "pools[\(poolIndex)].health",
-                    "pool \(pool.name) has neither active health checks nor outlier ejection: a dead backend keeps ~\(Percent(1 / Double(max(1, pool.primaries.count)))) of requests and they all fail")
-            case (false, true):
+                    self, .error, line: pool.line,
+                    "pool \(pool.name) has neither active health checks nor passive failure detection: a dead backend keeps ~\(Percent(1 / Double(max(1, pool.primaries.count)))) of requests and they all fail")
+            case (nil, .some) where pool.supportsActiveHealth:
                 return config.finding(
-                    self, at: "pools[\(poolIndex)].health",
+                    self, line: pool.line,
                     "pool \(pool.name) has no active health checks: a backend is only taken out after it has failed real requests")
             default:
                 return nil
             }
+        }
+    }
+
+    public static func hint(for dialect: Dialect) -> String {
+        switch dialect {
+        case .evenkeel: hint
+        case .haproxy: "Add `check` to every server line (or to default-server), with `option httpchk` for an HTTP probe."
+        case .nginx: "Keep max_fails above 0 so failing servers are taken out (open-source nginx has no active checks)."
         }
     }
 }

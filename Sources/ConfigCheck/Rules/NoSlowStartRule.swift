@@ -11,11 +11,17 @@ public struct NoSlowStartRule: Rule {
     public init() {}
 
     public func check(_ config: CheckedConfig, simulation: [PoolDistribution]) -> [Finding] {
-        config.configuration.pools.enumerated().compactMap { poolIndex, pool in
-            guard pool.slowStart == .zero, pool.health.enabled || pool.outlier.enabled, pool.primaries.count > 1 else { return nil }
+        config.pools.compactMap { pool in
+            guard pool.supportsSlowStart, pool.slowStart == nil, pool.activeHealth != nil || pool.passiveHealth != nil,
+                pool.primaries.count > 1
+            else { return nil }
             return config.finding(
-                self, at: "pools[\(poolIndex)]",
+                self, line: pool.line,
                 "pool \(pool.name) gives a recovered backend its full share at once; a cold backend may fail again under it")
         }
+    }
+
+    public static func hint(for dialect: Dialect) -> String {
+        dialect == .haproxy ? "Add `slowstart 30s` to the servers (or default-server) so a recovered server's share ramps up." : hint
     }
 }

@@ -11,24 +11,38 @@ public struct QueueTimeoutRule: Rule {
     public init() {}
 
     public func check(_ config: CheckedConfig, simulation: [PoolDistribution]) -> [Finding] {
-        let timeouts = config.configuration.timeouts
         var findings: [Finding] = []
-        if timeouts.queue >= timeouts.response {
-            findings.append(
-                config.finding(
-                    self, at: "timeouts.queue",
-                    "requests may wait \(timeouts.queue) in the queue, as long as a whole response (\(timeouts.response)): clients give up before they are served"))
-        }
-        let queue = config.configuration.limits.queueSize
-        for pool in config.configuration.pools {
-            let capacity = pool.primaries.reduce(0) { $0 + $1.maxConnections }
-            if capacity > 0 && queue > 10 * capacity {
+        var reported: Set<Int> = []
+        for pool in config.pools {
+            guard let queue = pool.queue else { continue }
+            switch (queue.timeout, queue.responseTimeout) {
+            case (nil, _) where !reported.contains(queue.timeoutLine):
+                reported.insert(queue.timeoutLine)
                 findings.append(
                     config.finding(
-                        self, at: "limits.queue_size",
-                        "the queue holds \(queue) requests per backend, over 10x pool \(pool.name)'s \(capacity) connections: they wait instead of failing fast"))
+                        self, line: queue.timeoutLine,
+                        "requests to pool \(pool.name) that wait for a server connection have no time limit: under load they pile up instead of failing fast"))
+            case (let timeout?, let response?) where timeout >= response && !reported.contains(queue.timeoutLine):
+                reported.insert(queue.timeoutLine)
+                findings.append(
+                    config.finding(
+                        self, line: queue.timeoutLine,
+                        "requests may wait \(timeout) in the queue, as long as a whole response (\(response)): clients give up before they are served"))
+            default:
+                break
+            }
+            let capacity = pool.primaries.reduce(0) { $0 + ($1.maxConnections ?? 0) }
+            if let size = queue.size, capacity > 0, size > 10 * capacity {
+                findings.append(
+                    config.finding(
+                        self, line: queue.sizeLine,
+                        "the queue holds \(size) requests, over 10x pool \(pool.name)'s \(capacity) connections: they wait instead of failing fast"))
             }
         }
         return findings
+    }
+
+    public static func hint(for dialect: Dialect) -> String {
+        dialect == .haproxy ? "Set `timeout queue` well below `timeout server` (for example 5s) wherever servers have maxconn." : hint
     }
 }

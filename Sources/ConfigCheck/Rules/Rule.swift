@@ -12,12 +12,13 @@ public protocol Rule: Sendable {
     static var hint: String { get }
     /// Findings for one configuration, given the simulated distribution of each pool.
     func check(_ config: CheckedConfig, simulation: [PoolDistribution]) -> [Finding]
+    /// How to fix what it finds in a configuration of `dialect`, in that dialect's words.
+    static func hint(for dialect: Dialect) -> String
 }
 
-extension PoolConfig {
-    /// Backends that take traffic while they are healthy.
-    var primaries: [BackendConfig] { backends.filter { !$0.backup } }
-    var backups: [BackendConfig] { backends.filter(\.backup) }
+extension Rule {
+    /// The same hint for every dialect, unless a rule says otherwise.
+    public static func hint(for dialect: Dialect) -> String { hint }
 }
 
 /// Every rule, in id order.
@@ -25,5 +26,6 @@ public let allRules: [any Rule] = [
     WeightOutlierRule(), ZeroWeightRule(), BackupsOutnumberPrimariesRule(), AddressInSeveralPoolsRule(),
     NoHealthCheckRule(), SlowFailureDetectionRule(), FlappingThresholdsRule(), SourceIPHashRule(),
     WeakHashKeyRule(), ConnectionLimitsRule(), QueueTimeoutRule(), RetriesWithoutBudgetRule(),
-    HostnameResolvedOnceRule(), NoSlowStartRule(), SingleBackendRule(), SimulatedSkewRule(),
+    HostnameResolvedOnceRule(), NoSlowStartRule(), SingleBackendRule(), SimulatedSkewRule(), DuplicateServerRule(),
+    PassiveChecksDisabledRule(), FewRingPointsRule(), WeightsIgnoredRule(), StickyWithoutExpiryRule(), NonIdempotentRetryRule(),
 ]

@@ -13,14 +13,14 @@ public struct SimulatedSkewRule: Rule {
     public init() {}
 
     public func check(_ config: CheckedConfig, simulation: [PoolDistribution]) -> [Finding] {
-        simulation.compactMap { pool in
-            guard let poolIndex = config.configuration.pools.firstIndex(where: { $0.name == pool.pool }),
-                let worst = pool.servers.max(by: { $0.ratio < $1.ratio }), worst.intendedShare > 0,
+        simulation.compactMap { distribution in
+            guard let pool = config.pools.first(where: { $0.name == distribution.pool }),
+                let worst = distribution.servers.max(by: { $0.ratio < $1.ratio }), worst.intendedShare > 0,
                 worst.ratio > 1 + Self.tolerance
             else { return nil }
             return config.finding(
-                self, at: "pools[\(poolIndex)].algorithm",
-                "with \(pool.clients) distinct clients, \(worst.name) would receive ~\(Percent(worst.expectedShare)) of pool \(pool.pool)'s requests, \(String(format: "%.1f", worst.ratio))x its intended \(Percent(worst.intendedShare))")
+                self, line: pool.algorithmLine,
+                "with \(distribution.clients) distinct clients, \(worst.name) would receive ~\(Percent(worst.expectedShare)) of pool \(pool.name)'s requests, \(String(format: "%.1f", worst.ratio))x its intended \(Percent(worst.intendedShare))")
         }
     }
 }

@@ -11,10 +11,10 @@ public struct SingleBackendRule: Rule {
     public init() {}
 
     public func check(_ config: CheckedConfig, simulation: [PoolDistribution]) -> [Finding] {
-        config.configuration.pools.enumerated().compactMap { poolIndex, pool in
+        config.pools.compactMap { pool in
             guard pool.primaries.count == 1, let only = pool.primaries.first else { return nil }
             return config.finding(
-                self, at: "pools[\(poolIndex)].backends",
+                self, line: only.line,
                 "pool \(pool.name) sends 100% of requests to \(only.name)\(pool.backups.isEmpty ? " and has nowhere to go when it fails" : "")")
         }
     }

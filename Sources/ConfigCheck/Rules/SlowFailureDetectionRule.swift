@@ -12,13 +12,17 @@ public struct SlowFailureDetectionRule: Rule {
     public init() {}
 
     public func check(_ config: CheckedConfig, simulation: [PoolDistribution]) -> [Finding] {
-        config.configuration.pools.enumerated().compactMap { poolIndex, pool in
-            guard pool.health.enabled else { return nil }
-            let detection = pool.health.interval * pool.health.fall
+        config.pools.compactMap { pool in
+            guard let health = pool.activeHealth else { return nil }
+            let detection = health.interval * health.fall
             guard detection > Self.limit else { return nil }
             return config.finding(
-                self, at: "pools[\(poolIndex)].health.interval",
-                "pool \(pool.name) needs \(detection) (interval \(pool.health.interval) × fall \(pool.health.fall)) to notice a dead backend; it keeps its share of requests until then")
+                self, line: health.intervalLine,
+                "pool \(pool.name) needs \(detection) (interval \(health.interval) × fall \(health.fall)) to notice a dead backend; it keeps its share of requests until then")
         }
+    }
+
+    public static func hint(for dialect: Dialect) -> String {
+        dialect == .haproxy ? "Lower `inter` (for example 2s) or `fall` so inter × fall stays under 30s." : hint
     }
 }

@@ -13,14 +13,25 @@ public struct SourceIPHashRule: Rule {
     public init() {}
 
     public func check(_ config: CheckedConfig, simulation: [PoolDistribution]) -> [Finding] {
-        config.configuration.pools.enumerated().compactMap { poolIndex, pool in
-            guard case .consistentHash(key: .sourceIP, _) = pool.algorithm else { return nil }
+        config.pools.compactMap { pool in
+            guard case .hash(let policy) = pool.algorithm, policy.key == .sourceIP || policy.key == .sourceIPv4Prefix24 else {
+                return nil
+            }
             // Judged against the traffic that breaks it: a few addresses, as behind a NAT or CDN.
             let few = DistributionSimulator(traffic: TrafficModel(clients: Self.natClients)).simulate(pool)
             let detail = " (with \(Self.natClients) client addresses, the busiest backend gets ~\(Percent(few.maxExpectedShare)))"
+            let what = policy.key == .sourceIPv4Prefix24 ? "the client's /24 network, so a whole network and" : "the client address:"
             return config.finding(
-                self, at: "pools[\(poolIndex)].algorithm",
-                "pool \(pool.name) hashes on the client address: clients behind one NAT, proxy or CDN all land on one backend\(detail)")
+                self, line: pool.algorithmLine,
+                "pool \(pool.name) hashes on \(what) clients behind one NAT, proxy or CDN all land on one backend\(detail)")
+        }
+    }
+
+    public static func hint(for dialect: Dialect) -> String {
+        switch dialect {
+        case .evenkeel: hint
+        case .haproxy: "Use `balance roundrobin` or `leastconn`, with a `cookie` for stickiness if the application needs it."
+        case .nginx: "Drop ip_hash for round robin or least_conn; if sessions must stick, use `hash $cookie_SESSION consistent`."
         }
     }
 }

@@ -14,16 +14,20 @@ public struct WeakHashKeyRule: Rule {
     public init() {}
 
     public func check(_ config: CheckedConfig, simulation: [PoolDistribution]) -> [Finding] {
-        config.configuration.pools.enumerated().compactMap { poolIndex, pool in
-            guard case .consistentHash(let key, _) = pool.algorithm else { return nil }
-            switch key {
+        config.pools.compactMap { pool in
+            guard case .hash(let policy) = pool.algorithm else { return nil }
+            switch policy.key {
+            case .constant(let text):
+                return config.finding(
+                    self, .error, line: pool.algorithmLine,
+                    "pool \(pool.name) hashes the constant '\(text)': every request has the same key and goes to one backend")
             case .header(let name) where Self.lowCardinality.contains(name.lowercased()):
                 return config.finding(
-                    self, at: "pools[\(poolIndex)].algorithm",
+                    self, line: pool.algorithmLine,
                     "pool \(pool.name) hashes on \(name), which has a handful of values: a few backends get nearly all requests")
             case .header(let name):
                 return config.finding(
-                    self, .info, at: "pools[\(poolIndex)].algorithm",
+                    self, .info, line: pool.algorithmLine,
                     "pool \(pool.name) hashes on the request header \(name), which clients set: one client can pin all its requests to one backend")
             default:
                 return nil

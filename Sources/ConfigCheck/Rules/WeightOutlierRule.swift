@@ -14,19 +14,21 @@ public struct WeightOutlierRule: Rule {
 
     public func check(_ config: CheckedConfig, simulation: [PoolDistribution]) -> [Finding] {
         var findings: [Finding] = []
-        for (poolIndex, pool) in config.configuration.pools.enumerated() {
+        for pool in config.pools where pool.algorithm.usesWeights {
             let primaries = pool.primaries.filter { $0.weight > 0 }
             guard primaries.count >= 2 else { continue }
             let total = Double(primaries.reduce(0) { $0 + $1.weight })
-            for (index, backend) in pool.backends.enumerated() where !backend.backup && backend.weight > 0 {
-                let others = primaries.filter { $0.name != backend.name }.map(\.weight).sorted()
+            for (index, server) in primaries.enumerated() {
+                var others = primaries.map(\.weight)
+                others.remove(at: index)
+                others.sort()
                 let median = Double(others[others.count / 2])
-                guard Double(backend.weight) >= Self.factor * median else { continue }
-                let share = Double(backend.weight) / total
+                guard Double(server.weight) >= Self.factor * median else { continue }
+                let share = Double(server.weight) / total
                 findings.append(
                     config.finding(
-                        self, at: "pools[\(poolIndex)].backends[\(index)].weight",
-                        "\(backend.name) will receive ~\(Percent(share)) of requests in pool \(pool.name): weight \(backend.weight) vs \(Int(median)) for the others"
+                        self, line: server.weightLine,
+                        "\(server.name) will receive ~\(Percent(share)) of requests in pool \(pool.name): weight \(server.weight) vs \(Int(median)) for the others"
                     ))
             }
         }

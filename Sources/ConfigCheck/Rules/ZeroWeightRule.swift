@@ -11,11 +11,11 @@ public struct ZeroWeightRule: Rule {
     public init() {}
 
     public func check(_ config: CheckedConfig, simulation: [PoolDistribution]) -> [Finding] {
-        config.configuration.pools.enumerated().flatMap { poolIndex, pool in
-            pool.backends.enumerated().filter { !$0.element.backup && $0.element.weight == 0 }.map { index, backend in
+        config.pools.flatMap { pool in
+            pool.primaries.filter { $0.weight == 0 }.map { server in
                 config.finding(
-                    self, at: "pools[\(poolIndex)].backends[\(index)].weight",
-                    "\(backend.name) has weight 0 and will receive no requests; the other \(pool.primaries.count - 1) backends of pool \(pool.name) carry its share")
+                    self, line: server.weightLine,
+                    "\(server.name) has weight 0 and will receive no requests; the other \(pool.primaries.count - 1) backends of pool \(pool.name) carry its share")
             }
         }
     }

@@ -47,7 +47,8 @@ public struct PoolDistribution: Codable, Sendable, Equatable {
     public var maxExpectedShare: Double { servers.map(\.expectedShare).max() ?? 0 }
 }
 
-/// Runs a pool's configured algorithm — the balancer's own picking code — over a traffic model.
+/// Runs a pool's configured algorithm — the balancer's own picking code, for HAProxy's and nginx's schemes
+/// too — over a traffic model.
 public struct DistributionSimulator: Sendable {
     public let traffic: TrafficModel
 
@@ -55,16 +56,29 @@ public struct DistributionSimulator: Sendable {
         self.traffic = traffic
     }
 
+    /// The simulated split of an Evenkeel pool.
     public func simulate(_ pool: PoolConfig) -> PoolDistribution {
-        let picker = BackendPicker(backends: pool.backends, algorithm: pool.algorithm, seed: 42)
-        var counts = Array(repeating: 0, count: pool.backends.count)
+        simulate(CheckedPool(evenkeel: pool, at: "", configuration: BalancerConfiguration(pools: [pool]), source: SourceMap(file: "", yaml: "")))
+    }
+
+    /// The simulated split of a pool of any dialect; servers marked down get nothing and are meant to get nothing.
+    public func simulate(_ pool: CheckedPool) -> PoolDistribution {
+        let backends = pool.servers.map { server in
+            BackendConfig(
+                name: server.name, address: BackendAddress(host: server.host, port: max(1, server.port)), weight: server.weight,
+                backup: server.backup, maxConnections: server.maxConnections ?? BackendConfig.defaultMaxConnections)
+        }
+        let picker = BackendPicker(backends: backends, algorithm: Self.pickingAlgorithm(for: pool))
+        let weights = pool.servers.map { $0.down ? 0 : Double($0.weight) }
+        var counts = Array(repeating: 0, count: backends.count)
         var inFlight: [Int] = []
         // Seeded, so a configuration checks the same way every time.
         var random = SplitMix64(seed: 7)
         let clients = max(1, traffic.clients)
         for _ in 0..<traffic.requests {
             let client = Int(random.next() % UInt64(clients))
-            guard let index = picker.pick(requestKey: Self.key(for: client, algorithm: pool.algorithm)) else { continue }
+            let key = Self.key(for: client, algorithm: pool.algorithm)
+            guard let index = picker.pick(requestKey: key, effectiveWeights: weights) else { continue }
             counts[index] += 1
             picker.requestStarted(index)
             inFlight.append(index)
@@ -73,22 +87,48 @@ public struct DistributionSimulator: Sendable {
             }
         }
         let total = Double(max(1, counts.reduce(0, +)))
-        let primaryWeight = Double(pool.backends.filter { !$0.backup }.reduce(0) { $0 + $1.weight })
-        let servers = pool.backends.enumerated().map { index, backend in
+        let primaryWeight = Double(pool.primaries.reduce(0) { $0 + $1.weight })
+        let servers = pool.servers.enumerated().map { index, server in
             ServerShare(
-                name: backend.name, expectedShare: Double(counts[index]) / total,
-                intendedShare: backend.backup || primaryWeight == 0 ? 0 : Double(backend.weight) / primaryWeight)
+                name: server.name, expectedShare: Double(counts[index]) / total,
+                intendedShare: server.backup || server.down || primaryWeight == 0 ? 0 : Double(server.weight) / primaryWeight)
         }
         return PoolDistribution(pool: pool.name, clients: clients, servers: servers)
     }
 
-    /// The request key a client sends, in the form the algorithm hashes.
-    static func key(for client: Int, algorithm: AlgorithmConfig) -> String? {
-        guard case .consistentHash(let source, _) = algorithm else { return nil }
-        switch source {
-        case .sourceIP: return "10.\(client / 65_536 % 256).\(client / 256 % 256).\(client % 256)"
-        case .header, .cookie: return "client-\(client)"
+    /// The balancer's picking type that behaves as the pool's algorithm does.
+    static func pickingAlgorithm(for pool: CheckedPool) -> any PickingAlgorithm {
+        let count = pool.servers.count
+        let names = pool.servers.map(\.name)
+        switch pool.algorithm {
+        case .roundRobin: return SmoothWeightedRoundRobin(backendCount: count)
+        case .leastConnections: return WeightedLeastConnections(backendCount: count)
+        case .p2cEWMA: return PowerOfTwoChoicesEWMA(backendCount: count, seed: 42)
+        case .random: return WeightedRandom(seed: 42)
+        case .first: return FirstAvailable(limits: pool.servers.map(\.maxConnections))
+        case .hash(let policy):
+            switch policy.placement {
+            case .maglev(let bound): return ConsistentHash(backendNames: names, boundedLoad: bound, seed: 42)
+            case .ring(let points): return RingHash(backendNames: names, pointsPerWeight: points, seed: 42)
+            case .modulo: return ModuloHash(seed: 42)
+            }
         }
     }
-}
 
+    /// The request key a client sends, in the form the algorithm hashes.
+    static func key(for client: Int, algorithm: PoolAlgorithm) -> String? {
+        guard case .hash(let policy) = algorithm else { return nil }
+        switch policy.key {
+        case .sourceIP: return address(of: client)
+        case .sourceIPv4Prefix24: return String(address(of: client).split(separator: ".").prefix(3).joined(separator: "."))
+        case .constant(let text): return text
+        case .header, .cookie, .uri, .urlParameter, .expression: return "client-\(client)"
+        }
+    }
+
+    /// A client's IPv4 address: spread over the whole space, as the clients of a public site are.
+    static func address(of client: Int) -> String {
+        let bits = SplitMix64.mix(UInt64(client) &+ 0x5eed)
+        return "\(1 + (bits >> 24 & 0xff) % 223).\(bits >> 16 & 0xff).\(bits >> 8 & 0xff).\(bits & 0xff)"
+    }
+}

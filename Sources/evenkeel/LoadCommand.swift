@@ -1,0 +1,217 @@
+import ArgumentParser
+import BalancerConfig
+import Foundation
+import LoadGen
+
+/// `evenkeel load`: a bounded load test with correct latency figures and pass/fail thresholds for CI.
+struct LoadCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "load",
+        abstract: "Load-test an HTTP server (open model by default) and check thresholds.",
+        discussion: """
+            The open model sends on schedule whatever the server does and measures latency from each request's \
+            intended send time, so stalls show in the percentiles. --closed N keeps N connections busy instead \
+            (as wrk does). The test always ends by itself: after --duration seconds or --requests requests.
+
+            --scenario is 'jobboard' (the job board's built-in mix), a YAML scenario file (FILE.yaml: weighted \
+            requests with templates, and optionally the profile, duration, request count and connections; \
+            command-line flags override the file), or one URL path such as /api/v1/jobs?q=swift.
+
+            Example, a spike to 5x for 10 s with CI thresholds:
+              evenkeel load http://127.0.0.1:8080 --spike 100:5:10:10 --duration 30 \\
+                --threshold 'p99<250ms' --threshold 'errors<1%' --threshold 'share_ratio<1.2' --html report.html
+
+            Exit codes:
+              0   every threshold holds (or none was given)
+              1   a threshold is broken (the summary names it and by how much)
+              64  usage error: a bad option, threshold or scenario file (the message gives file:line:column)
+            """)
+
+    @Argument(help: "Target, e.g. http://127.0.0.1:8080")
+    var url: String
+
+    @Option(help: "Requests: 'jobboard', a YAML scenario file, or a URL path such as /api/v1/jobs?q=swift.")
+    var scenario: String = "jobboard"
+
+    @Option(help: "Target rate, requests/s (open model, constant; default 100).")
+    var rate: Double?
+
+    @Option(help: "Linear ramp FROM:TO requests/s over the test.")
+    var ramp: String?
+
+    @Option(help: "Steps of rates, e.g. 100,200,400, each held --step-seconds.")
+    var steps: String?
+
+    @Option(help: "Seconds per step.")
+    var stepSeconds: Double = 10
+
+    @Option(help: "Spike BASE:FACTOR:START:LENGTH, e.g. 100:5:10:10 (rate ×5 from second 10 for 10 s).")
+    var spike: String?
+
+    @Option(help: "Closed model with N connections (like wrk).")
+    var closed: Int?
+
+    @Option(help: "Test length in seconds (default 10).")
+    var duration: Double?
+
+    @Option(help: "Stop after this many requests.")
+    var requests: Int?
+
+    @Option(help: "Connections the open model may use at most (default 64).")
+    var connections: Int?
+
+    @Option(help: "Per-request timeout, seconds.")
+    var timeout: Double = 10
+
+    @Option(help: "Response header naming the backend (default X-Evenkeel-Backend, or the --expect-config file's backend_header; falls back to X-Evenkeel-Replica).")
+    var backendHeader: String?
+
+    @Option(help: "Intended weights, e.g. replica-1=1,replica-2=1,replica-3=1.")
+    var expect: String?
+
+    @Option(help: "Read intended weights from an Evenkeel balancer configuration (the pool serving '/', its backend names and weights).")
+    var expectConfig: String?
+
+    @Option(help: "Pass/fail condition, repeatable: p99<250ms, p99.9<1s, errors<1%, share_ratio<1.2, jain>0.99, rate>90.")
+    var threshold: [String] = []
+
+    @Option(help: "Write the full report as JSON to this file.")
+    var json: String?
+
+    @Option(help: "Write a self-contained HTML report with charts to this file.")
+    var html: String?
+
+    func validate() throws {
+        let file = try scenarioFile()
+        let duration = self.duration ?? file?.duration ?? 10
+        guard duration > 0 && duration <= 86_400 else { throw ValidationError("--duration must be in (0, 86400] seconds") }
+        if let connections, !(1...10_000).contains(connections) { throw ValidationError("--connections must be 1...10000") }
+        if let closed, !(1...10_000).contains(closed) { throw ValidationError("--closed must be 1...10000") }
+        if let requests, requests < 1 { throw ValidationError("--requests must be at least 1") }
+        if let rate, rate <= 0 { throw ValidationError("--rate must be positive") }
+        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        _ = try target()
+        _ = try profile(file: file)
+        _ = try weights()
+        _ = try thresholds()
+    }
+
+    func target() throws -> (host: String, port: Int) {
+        guard let components = URLComponents(string: url), components.scheme == "http", let host = components.host else {
+            throw ValidationError("\(url): expected http://HOST:PORT")
+        }
+        return (host, components.port ?? 80)
+    }
+
+    /// Whether `--scenario` names a file rather than the built-in mix or a URL path.
+    var scenarioIsFile: Bool {
+        scenario.hasSuffix(".yaml") || scenario.hasSuffix(".yml") || (!scenario.hasPrefix("/") && scenario != "jobboard")
+    }
+
+    /// The scenario file, if `--scenario` names one; its faults are usage errors with their location.
+    func scenarioFile() throws -> Scenario? {
+        guard scenarioIsFile else { return nil }
+        do {
+            return try Scenario.load(contentsOf: scenario)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    func mix(file: Scenario?) -> RequestMix {
+        if let file { return file.mix }
+        return scenario == "jobboard" ? .jobBoard() : .single(path: scenario)
+    }
+
+    /// The rate profile: a flag wins over the scenario file, which wins over the default 100/s.
+    func profile(file: Scenario?) throws -> RateProfile {
+        func numbers(_ text: String, _ count: Int, _ name: String) throws -> [Double] {
+            let values = text.split(separator: ":").compactMap { Double($0) }
+            guard values.count == count, values.allSatisfy({ $0 >= 0 }) else {
+                throw ValidationError("--\(name) \(text): expected \(count) non-negative numbers separated by ':'")
+            }
+            return values
+        }
+        if let ramp {
+            let values = try numbers(ramp, 2, "ramp")
+            return .ramp(from: values[0], to: values[1])
+        }
+        if let steps {
+            let rates = steps.split(separator: ",").compactMap { Double($0) }
+            guard !rates.isEmpty, rates.count == steps.split(separator: ",").count, stepSeconds > 0 else {
+                throw ValidationError("--steps \(steps): expected rates separated by commas (and a positive --step-seconds)")
+            }
+            return .steps(rates: rates, step: stepSeconds)
+        }
+        if let spike {
+            let values = try numbers(spike, 4, "spike")
+            return .spike(base: values[0], factor: values[1], start: values[2], length: values[3])
+        }
+        if let rate { return .constant(rate: rate) }
+        return file?.profile ?? .constant(rate: 100)
+    }
+
+    /// The balancer configuration's expectation, when `--expect-config` names one.
+    func expectedShares() throws -> ExpectedShares? {
+        guard let expectConfig else { return nil }
+        do {
+            return ExpectedShares(config: try BalancerConfigLoader.load(contentsOf: expectConfig))
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    func weights() throws -> [String: Double] {
+        if let shares = try expectedShares() { return shares.weights }
+        guard let expect else { return [:] }
+        var weights: [String: Double] = [:]
+        for pair in expect.split(separator: ",") {
+            let parts = pair.split(separator: "=")
+            guard parts.count == 2, let weight = Double(parts[1]), weight >= 0 else {
+                throw ValidationError("--expect \(expect): expected NAME=WEIGHT pairs separated by commas")
+            }
+            weights[String(parts[0])] = weight
+        }
+        return weights
+    }
+
+    func thresholds() throws -> [Threshold] {
+        var parsed: [Threshold] = []
+        for text in threshold {
+            do { parsed.append(try Threshold(parsing: text)) } catch { throw ValidationError(error.description) }
+        }
+        return parsed
+    }
+
+    func run() async throws {
+        let (host, port) = try target()
+        let file = try scenarioFile()
+        let duration = self.duration ?? file?.duration ?? 10
+        let header = try backendHeader ?? expectedShares()?.header ?? "X-Evenkeel-Backend"
+        let model: LoadTest.Model = try closed.map { .closed(connections: $0) } ?? .open(profile(file: file))
+        let test = LoadTest(
+            host: host, port: port, mix: mix(file: file), model: model,
+            duration: duration, maxRequests: requests ?? file?.maxRequests, connections: connections ?? file?.connections ?? 64,
+            timeout: timeout, backendHeaders: [header, "X-Evenkeel-Replica"],
+            expectedWeights: try weights())
+        let interactive = isatty(STDERR_FILENO) == 1
+        var report = await test.run { progress in
+            let line = String(
+                format: "%5.1f/%.0f s  %7d requests  %6d req/s  p99 %8.2f ms  errors %d", progress.elapsed, duration, progress.requests,
+                progress.currentRate, progress.p99, progress.errors)
+            // One updating line in a terminal; plain lines in a log.
+            FileHandle.standardError.write(Data((interactive ? "\r\(line)\u{1B}[K" : line + "\n").utf8))
+        }
+        if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
+        let verdict = LoadVerdict(report: report, thresholds: try thresholds())
+        report.thresholds = verdict.results
+        print(SummaryText.render(report), terminator: "")
+        if let json {
+            try report.jsonData().write(to: URL(fileURLWithPath: json))
+        }
+        if let html {
+            try Data(HTMLReport.render(report, target: url).utf8).write(to: URL(fileURLWithPath: html))
+        }
+        if verdict.exitCode != .passed { throw ExitCode(verdict.exitCode.rawValue) }
+    }
+}

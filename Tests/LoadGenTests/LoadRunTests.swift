@@ -1,0 +1,131 @@
+import Foundation
+import LoadGen
+import Testing
+
+/// Load tests against a real HTTP server on 127.0.0.1. Bounds are loose enough for a loaded 2-core machine
+/// yet each assertion fails if the behaviour it names is missing.
+@Suite("Load generation against a real local server")
+struct LoadRunTests {
+    @Test(.timeLimit(.minutes(1)))
+    func openModelHoldsTheTargetRateEverySecond() async throws {
+        let server = try await StubServer.start()
+        let report = await LoadTest(
+            host: "127.0.0.1", port: server.port, mix: .single(path: "/"), model: .open(.constant(rate: 200)), duration: 2,
+            connections: 16
+        ).run()
+        await server.stop()
+        // 2 s at 200 requests/s is exactly 400 requests on schedule, about 200 sent in each second.
+        #expect(report.scheduled == 400)
+        #expect(report.requests == 400)
+        #expect(report.perSecond.prefix(2).map(\.target) == [200, 200])
+        for second in report.perSecond.prefix(2) { #expect((180...220).contains(second.sent), "second \(second.second) sent \(second.sent)") }
+        #expect(report.errorRate == 0)
+        #expect(report.sendLagP99 < 50)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aOneSecondStallShowsInTheOpenModelsP99ButTheClosedModelHidesIt() async throws {
+        // The server holds every answer from 1 s to 2 s after it starts.
+        let openServer = try await StubServer.start(stall: (after: .seconds(1), length: .seconds(1)))
+        let open = await LoadTest(
+            host: "127.0.0.1", port: openServer.port, mix: .single(path: "/"), model: .open(.constant(rate: 100)), duration: 3
+        ).run()
+        await openServer.stop()
+
+        let closedServer = try await StubServer.start(stall: (after: .seconds(1), length: .seconds(1)))
+        let closed = await LoadTest(
+            host: "127.0.0.1", port: closedServer.port, mix: .single(path: "/"), model: .closed(connections: 1), duration: 3
+        ).run()
+        await closedServer.stop()
+
+        // Open: a third of the requests were due during the stall; measured from their intended send times they
+        // waited up to a second, so p99 is close to 1 s while the median stays fast.
+        #expect(open.latency.p99 >= 700, "open p99 \(open.latency.p99) ms")
+        #expect(open.latency.p50 < 300, "open p50 \(open.latency.p50) ms")
+        // Closed: the one connection waited once; every other request was fast, so the stall is one sample of
+        // hundreds or thousands and p99 does not see it (coordinated omission).
+        try #require(closed.requests > 300, "the closed model sent too few requests (\(closed.requests)) to judge")
+        #expect(closed.latency.max >= 700, "the closed model did meet the stall once: max \(closed.latency.max) ms")
+        #expect(closed.latency.p99 < 200, "closed p99 \(closed.latency.p99) ms")
+        #expect(open.latency.p99 > 3 * closed.latency.p99)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aSpikeIsSentWithItsShapeSecondBySecond() async throws {
+        let server = try await StubServer.start()
+        let report = await LoadTest(
+            host: "127.0.0.1", port: server.port, mix: .single(path: "/"),
+            model: .open(.spike(base: 50, factor: 4, start: 1, length: 1)), duration: 3, connections: 32
+        ).run()
+        await server.stop()
+        let seconds = Array(report.perSecond.prefix(3))
+        #expect(seconds.map(\.target) == [50, 200, 50])
+        // Achieved: what was actually sent in each second, on a real server.
+        #expect((42...58).contains(seconds[0].sent), "before the spike: \(seconds[0].sent)")
+        #expect((180...220).contains(seconds[1].sent), "during the spike: \(seconds[1].sent)")
+        #expect((42...58).contains(seconds[2].sent), "after the spike: \(seconds[2].sent)")
+        #expect(seconds.map(\.completed).reduce(0, +) >= 290)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func theClosedModelStopsAtTheRequestCount() async throws {
+        let server = try await StubServer.start()
+        let report = await LoadTest(
+            host: "127.0.0.1", port: server.port, mix: .single(path: "/"), model: .closed(connections: 4), duration: 30,
+            maxRequests: 300
+        ).run()
+        await server.stop()
+        #expect(report.requests == 300)
+        #expect(report.statuses["200"] == 300)
+        #expect(report.durationSeconds < 10)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func backendsAreCountedFromTheResponseHeader() async throws {
+        let server = try await StubServer.start(backends: ["a", "a", "b"])
+        let report = await LoadTest(
+            host: "127.0.0.1", port: server.port, mix: .single(path: "/"), model: .closed(connections: 1), duration: 5,
+            maxRequests: 300, expectedWeights: ["a": 1, "b": 1]
+        ).run()
+        await server.stop()
+        #expect(report.backends.map(\.name) == ["a", "b"])
+        #expect(report.backends.map(\.responses) == [200, 100])
+        #expect(report.backends.map(\.intendedShare) == [0.5, 0.5])
+        let ratio = try #require(report.maxShareRatio)
+        #expect(abs(ratio - 4.0 / 3) < 1e-9)
+        // Jain over observed/intended (4/3, 2/3): 2² / (2 × (16/9 + 4/9)) = 0.9.
+        #expect(abs(try #require(report.jainIndex) - 0.9) < 1e-9)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func errorsAreCountedByKindEachSecond() async throws {
+        let server = try await StubServer.start(failEvery: 4)
+        let report = await LoadTest(
+            host: "127.0.0.1", port: server.port, mix: .single(path: "/"), model: .open(.constant(rate: 100)), duration: 2,
+            connections: 1
+        ).run()
+        await server.stop()
+        // One connection, so the server numbers the requests in order: every 4th is a 503.
+        #expect(report.statuses == ["200": 150, "503": 50])
+        #expect(report.errorRate == 0.25)
+        let seconds = report.perSecond.prefix(2)
+        #expect(seconds.map { $0.statusClasses["5xx"] ?? 0 }.reduce(0, +) == 50)
+        #expect(seconds.map(\.errors).reduce(0, +) == 50)
+        #expect(seconds.allSatisfy { $0.failures.isEmpty })
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func refusedConnectionsAreCountedAsConnectErrors() async throws {
+        let server = try await StubServer.start()
+        let port = server.port
+        await server.stop()
+        let report = await LoadTest(
+            host: "127.0.0.1", port: port, mix: .single(path: "/"), model: .open(.constant(rate: 50)), duration: 1, connections: 2,
+            timeout: 1
+        ).run()
+        #expect(report.requests == 50)
+        #expect(report.failures == ["connect": 50])
+        #expect(report.errorRate == 1)
+        #expect(report.perSecond.first?.failures["connect"] == 50)
+    }
+}
