@@ -18,7 +18,7 @@ struct CheckCommand: AsyncParsableCommand {
             counts the backend header and compares the observed shares with the configuration's intended ones.
 
             Exit codes: 0 no finding at or above --fail-on (live: shares within --tolerance), 1 findings at or \
-            above it (live: shares beyond the tolerance, or backends that should not answer), 2 unreadable or \
+            above it (live: shares beyond the tolerance, a backend answering that should not, or an intended one silent), 2 unreadable or \
             invalid input.
             """)
 

@@ -1,7 +1,7 @@
 /// The balancer configuration `evenkeel up` writes for replicas on this machine.
 public enum LocalBalancerConfig {
     /// YAML for a round-robin pool over `replicas` (name and port on 127.0.0.1), health-checked on `/readyz`
-    /// so a draining replica leaves the rotation.
+    /// so a draining replica leaves the rotation; `evenkeel check` finds nothing in it.
     public static func yaml(replicas: [(name: String, port: Int)], proxyPort: Int, adminPort: Int) -> String {
         var text = """
             # Written by `evenkeel up`. Keys and defaults: docs/balancer-config.md.
@@ -21,6 +21,8 @@ public enum LocalBalancerConfig {
                 retry:
                   attempts: 2
                   budget_percent: 20
+                # A replica back from a restart ramps up instead of taking its full share cold.
+                slow_start: 10s
                 backends:
 
             """

@@ -1,0 +1,193 @@
+import ConfigCheck
+import Foundation
+import Glibc
+import Testing
+
+/// A real balancer process (nginx or HAProxy) started on 127.0.0.1 for one test, stopped at its end.
+final class RunningBalancer {
+    let process: Process
+    let folder: URL
+
+    init(program: String, arguments: [String], folder: URL, waitingFor port: Int) throws {
+        self.folder = folder
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(10)
+        while !Self.accepts(port: port) {
+            guard Date() < deadline, process.isRunning else {
+                stop()
+                throw RunningBalancerError.didNotStart(program, port)
+            }
+            usleep(50_000)
+        }
+    }
+
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// A port nothing listens on now.
+    static func freePort() -> Int {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func accepts(port: Int) -> Bool {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+}
+
+enum RunningBalancerError: Error, CustomStringConvertible {
+    case didNotStart(String, Int)
+    var description: String {
+        switch self {
+        case .didNotStart(let program, let port): "\(program) did not start listening on 127.0.0.1:\(port)"
+        }
+    }
+}
+
+@Suite("The live check through real nginx and HAProxy, configured to name the backend in a header", .serialized)
+struct LiveCheckAgainstRealBalancersTests {
+    /// Three upstream listeners that answer 200, served by one nginx.
+    static func upstreamBlocks(_ ports: [Int]) -> String {
+        ports.map { "    server { listen 127.0.0.1:\($0); location / { return 200 \"ok\"; } }" }.joined(separator: "\n")
+    }
+
+    static func startNginx(_ body: String, folder: URL, port: Int) throws -> RunningBalancer {
+        let nginx = try #require(RealBalancer.find("nginx"), "nginx is not installed: apt-get install nginx-light (.ci/run installs it)")
+        let file = folder.appendingPathComponent("nginx.conf")
+        let text = """
+            daemon off;
+            pid \(folder.path)/nginx.pid;
+            error_log \(folder.path)/error.log;
+            worker_processes 1;
+            events { worker_connections 256; }
+            http {
+                access_log off;
+            \(body)
+            }
+
+            """
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        return try RunningBalancer(
+            program: nginx, arguments: ["-p", folder.path, "-e", "\(folder.path)/error.log", "-c", file.path], folder: folder, waitingFor: port)
+    }
+
+    @Test func nginxRoundRobinByWeightPasses() async throws {
+        let upstreams = (0..<3).map { _ in RunningBalancer.freePort() }
+        let proxy = RunningBalancer.freePort()
+        let folder = try RealBalancer.temporaryFolder()
+        let body = """
+                upstream web {
+                    server 127.0.0.1:\(upstreams[0]);
+                    server 127.0.0.1:\(upstreams[1]) weight=2;
+                    server 127.0.0.1:\(upstreams[2]);
+                }
+                server {
+                    listen 127.0.0.1:\(proxy);
+                    location / { proxy_pass http://web; add_header X-Evenkeel-Backend $upstream_addr always; }
+                }
+            \(Self.upstreamBlocks(upstreams))
+            """
+        let nginx = try Self.startNginx(body, folder: folder, port: proxy)
+        defer { nginx.stop() }
+        let config = try CheckedConfig.load(path: folder.appendingPathComponent("nginx.conf").path)
+        let intended = try IntendedDistribution.of(config, pool: "web", backendHeader: "X-Evenkeel-Backend")
+        let result = await try LiveCheck(target: "http://127.0.0.1:\(proxy)", distribution: intended, requests: 400, connections: 4).run()
+        #expect(result.verdict == .pass, "\(result.text)")
+        #expect(result.attributed == 400)
+        let shares = Dictionary(uniqueKeysWithValues: result.backends.map { ($0.name, $0.observedShare) })
+        #expect(abs((shares["127.0.0.1:\(upstreams[1])"] ?? 0) - 0.5) < 0.02)
+    }
+
+    @Test func nginxIPHashFromOneAddressFailsWithTheSkew() async throws {
+        let upstreams = (0..<3).map { _ in RunningBalancer.freePort() }
+        let proxy = RunningBalancer.freePort()
+        let folder = try RealBalancer.temporaryFolder()
+        let body = """
+                upstream web {
+                    ip_hash;
+                    server 127.0.0.1:\(upstreams[0]);
+                    server 127.0.0.1:\(upstreams[1]);
+                    server 127.0.0.1:\(upstreams[2]);
+                }
+                server {
+                    listen 127.0.0.1:\(proxy);
+                    location / { proxy_pass http://web; add_header X-Evenkeel-Backend $upstream_addr always; }
+                }
+            \(Self.upstreamBlocks(upstreams))
+            """
+        let nginx = try Self.startNginx(body, folder: folder, port: proxy)
+        defer { nginx.stop() }
+        let config = try CheckedConfig.load(path: folder.appendingPathComponent("nginx.conf").path)
+        let intended = try IntendedDistribution.of(config, pool: "web", backendHeader: "X-Evenkeel-Backend")
+        #expect(intended.caveat?.contains("/24") == true)
+        let result = await try LiveCheck(target: "http://127.0.0.1:\(proxy)", distribution: intended, requests: 300, connections: 3).run()
+        // Every probe comes from 127.0.0.1: one /24, one server, three times its intended share.
+        #expect(result.verdict == .fail)
+        #expect(abs((result.maxShareRatio ?? 0) - 3) < 1e-9)
+        #expect(result.silentBackends.count == 2)
+    }
+
+    @Test func haproxyWeightedRoundRobinPasses() async throws {
+        let haproxy = try #require(RealBalancer.find("haproxy"), "haproxy is not installed: apt-get install haproxy (.ci/run installs it)")
+        let upstreams = (0..<3).map { _ in RunningBalancer.freePort() }
+        let proxy = RunningBalancer.freePort()
+        let upstreamFolder = try RealBalancer.temporaryFolder()
+        let nginx = try Self.startNginx(Self.upstreamBlocks(upstreams), folder: upstreamFolder, port: upstreams[2])
+        defer { nginx.stop() }
+        let folder = try RealBalancer.temporaryFolder()
+        let file = folder.appendingPathComponent("haproxy.cfg")
+        try """
+            global
+                maxconn 1000
+            defaults
+                mode http
+                timeout connect 2s
+                timeout client 10s
+                timeout server 10s
+            frontend www
+                bind 127.0.0.1:\(proxy)
+                default_backend web
+            backend web
+                balance roundrobin
+                http-response set-header X-Evenkeel-Backend %s
+                server app1 127.0.0.1:\(upstreams[0]) weight 1
+                server app2 127.0.0.1:\(upstreams[1]) weight 1
+                server app3 127.0.0.1:\(upstreams[2]) weight 3
+
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let balancer = try RunningBalancer(program: haproxy, arguments: ["-db", "-f", file.path], folder: folder, waitingFor: proxy)
+        defer { balancer.stop() }
+        let intended = try IntendedDistribution.of(try CheckedConfig.load(path: file.path), pool: nil, backendHeader: "X-Evenkeel-Backend")
+        #expect(intended.weights == ["app1": 1, "app2": 1, "app3": 3])
+        let result = await try LiveCheck(target: "http://127.0.0.1:\(proxy)", distribution: intended, requests: 500, connections: 5).run()
+        #expect(result.verdict == .pass, "\(result.text)")
+        let shares = Dictionary(uniqueKeysWithValues: result.backends.map { ($0.name, $0.observedShare) })
+        #expect(abs((shares["app3"] ?? 0) - 0.6) < 0.03)
+    }
+}
