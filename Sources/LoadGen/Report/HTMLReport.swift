@@ -5,7 +5,9 @@ import Foundation
 public enum HTMLReport {
     /// Renders `report` against `target` (the URL that was tested).
     public static func render(_ report: LoadReport, target: String) -> String {
-        let seconds = report.perSecond
+        // Seconds after the schedule that only saw late answers arrive would draw as a drop to zero.
+        var seconds = report.perSecond
+        while let last = seconds.last, last.sent == 0, (last.target ?? 0) == 0, seconds.count > 1 { seconds.removeLast() }
         var body = "<header><h1>Load test of \(escape(target))</h1><p>\(escape(headline(report)))</p></header>"
         body += verdict(report)
         body += figures(report)
@@ -13,15 +15,18 @@ public enum HTMLReport {
             body += #"<p class="warn">The generator fell behind its own schedule (send lag p99 \#(String(format: "%.1f", report.sendLagP99)) ms): the client, not the server, limited this test. Add cores or lower the rate.</p>"#
         }
 
-        var rate = [SVGLineChart.Series(name: "achieved (sent)", color: "#1971c2", values: seconds.map { Double($0.sent) })]
+        var rate = [
+            SVGLineChart.Series(name: "completed", color: "#8ce99a", steps: true, values: seconds.map { Double($0.completed) }),
+            SVGLineChart.Series(name: "achieved (sent)", color: "#1971c2", steps: true, values: seconds.map { Double($0.sent) }),
+        ]
         if seconds.contains(where: { $0.target != nil }) {
-            rate.insert(.init(name: "target", color: "#868e96", dashed: true, values: seconds.map { $0.target.map(Double.init) }), at: 0)
+            rate.append(.init(name: "target", color: "#212529", dashed: true, steps: true, values: seconds.map { $0.target.map(Double.init) }))
         }
-        rate.append(.init(name: "completed", color: "#2f9e44", values: seconds.map { Double($0.completed) }))
         body += section("Rate over time", "Requests per second: what the schedule asked for, what was sent, and what was answered.",
             SVGLineChart(unit: "req/s", series: rate).render())
 
-        func latency(_ values: [Double]) -> [Double?] { zip(values, seconds).map { $1.completed + $1.errors > 0 || $0 > 0 ? $0 : nil } }
+        // A second with no answered request due in it has no latency: a gap, not a zero.
+        func latency(_ values: [Double]) -> [Double?] { zip(values, seconds).map { $1.statusClasses.isEmpty ? nil : $0 } }
         body += section(
             "Latency over time",
             report.scheduled != nil
@@ -36,10 +41,10 @@ public enum HTMLReport {
         let kinds = Set(seconds.flatMap { Array($0.failures.keys) }).sorted()
         let colors = ["connect": "#862e9c", "timeout": "#e03131", "reset": "#f08c00"]
         var errorSeries = kinds.map { kind in
-            SVGLineChart.Series(name: kind, color: colors[kind] ?? "#495057", values: seconds.map { Double($0.failures[kind] ?? 0) })
+            SVGLineChart.Series(name: kind, color: colors[kind] ?? "#495057", steps: true, values: seconds.map { Double($0.failures[kind] ?? 0) })
         }
         for (name, color) in [("4xx", "#fab005"), ("5xx", "#c92a2a")] where seconds.contains(where: { $0.statusClasses[name] != nil }) {
-            errorSeries.append(.init(name: name, color: color, values: seconds.map { Double($0.statusClasses[name] ?? 0) }))
+            errorSeries.append(.init(name: name, color: color, steps: true, values: seconds.map { Double($0.statusClasses[name] ?? 0) }))
         }
         body += section(
             "Errors over time", errorSeries.isEmpty ? "No failures and no 4xx or 5xx responses." : "Failures by kind and 4xx/5xx responses per second.",

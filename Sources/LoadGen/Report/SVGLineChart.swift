@@ -7,6 +7,8 @@ struct SVGLineChart {
         var name: String
         var color: String
         var dashed = false
+        /// Drawn as a level across each second (counts per second) rather than a point in its middle.
+        var steps = false
         /// One value per second; nil leaves a gap.
         var values: [Double?]
     }
@@ -24,7 +26,7 @@ struct SVGLineChart {
         let step = Self.tickStep(for: max(peak, 1e-9))
         let yMax = max(step, (peak / step).rounded(.up) * step)
         let plotWidth = width - left - right, plotHeight = height - top - bottom
-        func x(_ second: Double) -> Double { left + plotWidth * second / Double(max(1, seconds - 1)) }
+        func x(_ second: Double) -> Double { left + plotWidth * second / Double(seconds) }
         func y(_ value: Double) -> Double { top + plotHeight * (1 - value / yMax) }
 
         var svg = #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \#(f(width)) \#(f(height))" role="img" class="chart">"#
@@ -35,9 +37,9 @@ struct SVGLineChart {
             tick += step
         }
         svg += #"<text x="\#(f(left - 8))" y="\#(f(top - 14))" text-anchor="end" class="unit">\#(HTMLReport.escape(unit))</text>"#
-        let xStep = Self.tickStep(for: Double(seconds - 1), target: 10)
+        let xStep = Self.tickStep(for: Double(seconds), target: 10)
         var second = 0.0
-        while second <= Double(seconds - 1) {
+        while second <= Double(seconds) {
             svg += #"<text x="\#(f(x(second)))" y="\#(f(height - bottom + 18))" text-anchor="middle">\#(Self.label(second))s</text>"#
             second += max(1, xStep)
         }
@@ -45,7 +47,12 @@ struct SVGLineChart {
         for line in series {
             var runs: [[String]] = [[]]
             for (index, value) in line.values.enumerated() {
-                if let value { runs[runs.count - 1].append("\(f(x(Double(index)))),\(f(y(value)))") } else if !runs[runs.count - 1].isEmpty { runs.append([]) }
+                guard let value else {
+                    if !runs[runs.count - 1].isEmpty { runs.append([]) }
+                    continue
+                }
+                let at = line.steps ? [Double(index), Double(index + 1)] : [Double(index) + 0.5]
+                for second in at { runs[runs.count - 1].append("\(f(x(second))),\(f(y(value)))") }
             }
             let dash = line.dashed ? #" stroke-dasharray="6 4""# : ""
             for run in runs where !run.isEmpty {
@@ -53,7 +60,7 @@ struct SVGLineChart {
                     let point = run[0].split(separator: ",")
                     svg += #"<circle cx="\#(point[0])" cy="\#(point[1])" r="2.5" fill="\#(line.color)"/>"#
                 } else {
-                    svg += #"<polyline points="\#(run.joined(separator: " "))" fill="none" stroke="\#(line.color)" stroke-width="2"\#(dash)/>"#
+                    svg += #"<polyline points="\#(run.joined(separator: " "))" fill="none" stroke="\#(line.color)" stroke-width="\#(line.dashed ? 2.5 : 2)" stroke-linejoin="round"\#(dash)/>"#
                 }
             }
         }

@@ -53,7 +53,7 @@ public struct ThresholdResult: Codable, Sendable, Equatable, CustomStringConvert
         let shown = Self.format(measured)
         if holds { return "\(threshold): ok (\(shown)\(unit))" }
         let side = measured > limit ? "over" : "under"
-        let relative = limit != 0 ? String(format: " (%.0f%%)", excess / abs(limit) * 100) : ""
+        let relative = limit != 0 && unit != "%" ? String(format: " (%.0f%%)", excess / abs(limit) * 100) : ""
         return "\(threshold): BROKEN, measured \(shown)\(unit), \(Self.format(excess))\(unit)\(relative) \(side) the limit \(Self.format(limit))\(unit)"
     }
 
