@@ -217,25 +217,23 @@ extension LoadReport.Second {
     }
 }
 
-/// Counts requests in the closed model against the optional limit.
+/// Counts requests in the closed model against the optional limit; lock-free because every connection
+/// asks before every request.
 final class RequestCounter: Sendable {
-    private let state: Mutex<Int>
+    private let taken = Atomic<Int>(0)
     private let limit: Int?
 
     init(limit: Int?) {
         self.limit = limit
-        self.state = Mutex(0)
     }
 
     /// Whether the limit has been reached.
-    var exhausted: Bool { state.withLock { count in limit.map { count >= $0 } ?? false } }
+    var exhausted: Bool { limit.map { taken.load(ordering: .relaxed) >= $0 } ?? false }
 
+    /// Takes one request from the budget; false once it is spent.
     func take() -> Bool {
-        state.withLock { count in
-            if let limit, count >= limit { return false }
-            count += 1
-            return true
-        }
+        guard let limit else { return true }
+        return taken.wrappingAdd(1, ordering: .relaxed).oldValue < limit
     }
 }
 

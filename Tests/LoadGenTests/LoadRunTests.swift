@@ -115,6 +115,27 @@ struct LoadRunTests {
     }
 
     @Test(.timeLimit(.minutes(1)))
+    func requestsWithoutAnAnswerTimeOutInBothModels() async throws {
+        // The server holds every answer for a minute; the tests give up on each request after 0.3 s.
+        let server = try await StubServer.start(stall: (after: .zero, length: .seconds(60)))
+        let closed = await LoadTest(
+            host: "127.0.0.1", port: server.port, mix: .single(path: "/"), model: .closed(connections: 2), duration: 1, timeout: 0.3
+        ).run()
+        let open = await LoadTest(
+            host: "127.0.0.1", port: server.port, mix: .single(path: "/"), model: .open(.constant(rate: 20)), duration: 1,
+            connections: 4, timeout: 0.3
+        ).run()
+        await server.stop()
+        // Closed: each connection waits 0.3 s, times out, reconnects: about 3 rounds of 2 in one second.
+        #expect((2...10).contains(closed.failures["timeout"] ?? 0), "closed timeouts: \(closed.failures)")
+        #expect(closed.statuses.isEmpty)
+        #expect(closed.errorRate == 1)
+        // Open: every one of the 20 scheduled requests times out.
+        #expect(open.failures == ["timeout": 20])
+        #expect(open.perSecond.first?.failures["timeout"] == 20)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
     func refusedConnectionsAreCountedAsConnectErrors() async throws {
         let server = try await StubServer.start()
         let port = server.port

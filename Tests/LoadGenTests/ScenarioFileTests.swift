@@ -160,3 +160,15 @@ struct ScenarioFileTests {
         #expect(stepAt.column == 38)
     }
 }
+
+@Suite("The documented example scenario")
+struct ExampleScenarioTests {
+    @Test func theExampleScenarioInDocsParses() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../docs/examples/load-scenario.yaml").path
+        let scenario = try Scenario.load(contentsOf: path)
+        #expect(scenario.profile == .spike(base: 100, factor: 5, start: 10, length: 10))
+        var random = SplitMix64(seed: 1)
+        let kinds = Set((0..<500).map { _ in scenario.mix.next(&random).kind })
+        #expect(kinds == ["search", "job", "page", "login"])
+    }
+}
