@@ -77,6 +77,23 @@ struct LiveCheckAgainstRealBalancersTests {
         ports.map { "    server { listen 127.0.0.1:\($0); location / { return 200 \"ok\"; } }" }.joined(separator: "\n")
     }
 
+    /// An nginx proxy on `port` over the upstream listeners, naming the upstream in X-Evenkeel-Backend, plus the
+    /// listeners themselves.
+    static func proxy(_ upstreams: [Int], weights: [Int], algorithm: String = "", on port: Int) -> String {
+        let servers = zip(upstreams, weights).map { "server 127.0.0.1:\($0)\($1 == 1 ? "" : " weight=\($1)");" }
+        return """
+                upstream web {
+                    \(algorithm)
+                    \(servers.joined(separator: "\n            "))
+                }
+                server {
+                    listen 127.0.0.1:\(port);
+                    location / { proxy_pass http://web; add_header X-Evenkeel-Backend $upstream_addr always; }
+                }
+            \(upstreamBlocks(upstreams))
+            """
+    }
+
     static func startNginx(_ body: String, folder: URL, port: Int) throws -> RunningBalancer {
         let nginx = try #require(RealBalancer.find("nginx"), "nginx is not installed: apt-get install nginx-light (.ci/run installs it)")
         let file = folder.appendingPathComponent("nginx.conf")
@@ -101,18 +118,7 @@ struct LiveCheckAgainstRealBalancersTests {
         let upstreams = (0..<3).map { _ in RunningBalancer.freePort() }
         let proxy = RunningBalancer.freePort()
         let folder = try RealBalancer.temporaryFolder()
-        let body = """
-                upstream web {
-                    server 127.0.0.1:\(upstreams[0]);
-                    server 127.0.0.1:\(upstreams[1]) weight=2;
-                    server 127.0.0.1:\(upstreams[2]);
-                }
-                server {
-                    listen 127.0.0.1:\(proxy);
-                    location / { proxy_pass http://web; add_header X-Evenkeel-Backend $upstream_addr always; }
-                }
-            \(Self.upstreamBlocks(upstreams))
-            """
+        let body = Self.proxy(upstreams, weights: [1, 2, 1], on: proxy)
         let nginx = try Self.startNginx(body, folder: folder, port: proxy)
         defer { nginx.stop() }
         let config = try CheckedConfig.load(path: folder.appendingPathComponent("nginx.conf").path)
@@ -128,19 +134,7 @@ struct LiveCheckAgainstRealBalancersTests {
         let upstreams = (0..<3).map { _ in RunningBalancer.freePort() }
         let proxy = RunningBalancer.freePort()
         let folder = try RealBalancer.temporaryFolder()
-        let body = """
-                upstream web {
-                    ip_hash;
-                    server 127.0.0.1:\(upstreams[0]);
-                    server 127.0.0.1:\(upstreams[1]);
-                    server 127.0.0.1:\(upstreams[2]);
-                }
-                server {
-                    listen 127.0.0.1:\(proxy);
-                    location / { proxy_pass http://web; add_header X-Evenkeel-Backend $upstream_addr always; }
-                }
-            \(Self.upstreamBlocks(upstreams))
-            """
+        let body = Self.proxy(upstreams, weights: [1, 1, 1], algorithm: "ip_hash;", on: proxy)
         let nginx = try Self.startNginx(body, folder: folder, port: proxy)
         defer { nginx.stop() }
         let config = try CheckedConfig.load(path: folder.appendingPathComponent("nginx.conf").path)

@@ -20,9 +20,11 @@ public final class SmoothWeightedRoundRobin: PickingAlgorithm {
             var total = 0.0
             var best = candidates[0].index
             var bestScore = -Double.infinity
-            var isCandidate = Array(repeating: false, count: scores.count)
+            var inIndexOrder = true
+            var previous = -1
             for c in candidates {
-                isCandidate[c.index] = true
+                inIndexOrder = inIndexOrder && c.index > previous
+                previous = c.index
                 scores[c.index] += c.weight
                 total += c.weight
                 if scores[c.index] > bestScore {
@@ -30,8 +32,21 @@ public final class SmoothWeightedRoundRobin: PickingAlgorithm {
                     best = c.index
                 }
             }
-            // A backend that left the eligible set starts fresh when it returns, instead of bursting.
-            for i in scores.indices where !isCandidate[i] { scores[i] = 0 }
+            // A backend that left the eligible set starts fresh when it returns, instead of bursting. Candidates
+            // come in index order from `BackendPicker`, so one merge walk finds the others without allocating.
+            if inIndexOrder {
+                var position = 0
+                for i in scores.indices {
+                    if position < candidates.count && candidates[position].index == i {
+                        position += 1
+                    } else {
+                        scores[i] = 0
+                    }
+                }
+            } else {
+                let eligible = Set(candidates.map(\.index))
+                for i in scores.indices where !eligible.contains(i) { scores[i] = 0 }
+            }
             scores[best] -= total
             return best
         }

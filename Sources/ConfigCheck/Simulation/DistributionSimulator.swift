@@ -69,7 +69,9 @@ public struct DistributionSimulator: Sendable {
                 backup: server.backup, maxConnections: server.maxConnections ?? BackendConfig.defaultMaxConnections)
         }
         let picker = BackendPicker(backends: backends, algorithm: Self.pickingAlgorithm(for: pool))
-        let weights = pool.servers.map { $0.down ? 0 : Double($0.weight) }
+        // The eligible set (primaries, or backups when no primary can serve) does not change during a simulation:
+        // the balancer's own rule picks it once, and the algorithm then chooses among it for every request.
+        let candidates = picker.candidates(effectiveWeights: pool.servers.map { $0.down ? 0 : Double($0.weight) })
         var counts = Array(repeating: 0, count: backends.count)
         var inFlight: [Int] = []
         // Seeded, so a configuration checks the same way every time.
@@ -78,7 +80,8 @@ public struct DistributionSimulator: Sendable {
         for _ in 0..<traffic.requests {
             let client = Int(random.next() % UInt64(clients))
             let key = Self.key(for: client, algorithm: pool.algorithm)
-            guard let index = picker.pick(requestKey: key, effectiveWeights: weights) else { continue }
+            guard !candidates.isEmpty else { break }
+            let index = picker.algorithm.pick(from: candidates, key: key)
             counts[index] += 1
             picker.requestStarted(index)
             inFlight.append(index)
