@@ -3,7 +3,6 @@ import Foundation
 import Histogram
 import Synchronization
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 
 /// A bounded load test against one HTTP server: who to hit, how hard, for how long.
@@ -143,7 +142,6 @@ public struct LoadTest: Sendable {
                     .channelOption(.socketOption(.tcp_nodelay), value: 1)
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture {
-                            try channel.pipeline.syncOperations.addHTTPClientHandlers()
                             try channel.pipeline.syncOperations.addHandler(ClosedLoopHandler(plan: plan, seed: handlerSeed))
                         }
                     }

@@ -81,6 +81,22 @@ struct LoadRunTests {
     }
 
     @Test(.timeLimit(.minutes(1)))
+    func chunkedResponsesAreReadToTheirEndInBothModels() async throws {
+        let server = try await StubServer.start(backends: ["a", "b"], chunked: true)
+        let closed = await LoadTest(
+            host: "127.0.0.1", port: server.port, mix: .single(path: "/"), model: .closed(connections: 2), duration: 10, maxRequests: 200
+        ).run()
+        let open = await LoadTest(
+            host: "127.0.0.1", port: server.port, mix: .single(path: "/"), model: .open(.constant(rate: 100)), duration: 1, connections: 4
+        ).run()
+        await server.stop()
+        #expect(closed.statuses == ["200": 200])
+        #expect(closed.backends.map(\.responses) == [100, 100])
+        #expect(open.statuses == ["200": 100])
+        #expect(open.failures.isEmpty)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
     func backendsAreCountedFromTheResponseHeader() async throws {
         let server = try await StubServer.start(backends: ["a", "a", "b"])
         let report = await LoadTest(

@@ -11,10 +11,14 @@ final class StubServer: Sendable {
     let port: Int
 
     /// Starts the server; `stall` is (start, length) from now.
-    static func start(stall: (after: Duration, length: Duration)? = nil, backends: [String] = [], failEvery: Int? = nil) async throws -> StubServer {
+    /// Starts the server; `stall` is (start, length) from now; `chunked` sends bodies in chunked encoding.
+    static func start(
+        stall: (after: Duration, length: Duration)? = nil, backends: [String] = [], failEvery: Int? = nil, chunked: Bool = false
+    ) async throws -> StubServer {
         let now = ContinuousClock.now
         let behaviour = StubBehaviour(
-            stall: stall.map { (now + $0.after)..<(now + $0.after + $0.length) }, backends: backends, failEvery: failEvery)
+            stall: stall.map { (now + $0.after)..<(now + $0.after + $0.length) }, backends: backends, failEvery: failEvery,
+            chunked: chunked)
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -43,12 +47,14 @@ final class StubBehaviour: Sendable {
     let stall: Range<ContinuousClock.Instant>?
     let backends: [String]
     let failEvery: Int?
+    let chunked: Bool
     private let counter = Atomic<Int>(0)
 
-    init(stall: Range<ContinuousClock.Instant>?, backends: [String], failEvery: Int?) {
+    init(stall: Range<ContinuousClock.Instant>?, backends: [String], failEvery: Int?, chunked: Bool) {
         self.stall = stall
         self.backends = backends
         self.failEvery = failEvery
+        self.chunked = chunked
     }
 
     func next() -> Int { counter.wrappingAdd(1, ordering: .relaxed).oldValue }
@@ -67,7 +73,7 @@ final class StubHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard case .end = unwrapInboundIn(data) else { return }
         let number = behaviour.next()
-        var headers: HTTPHeaders = ["Content-Length": "2"]
+        var headers: HTTPHeaders = behaviour.chunked ? ["Transfer-Encoding": "chunked"] : ["Content-Length": "2"]
         if !behaviour.backends.isEmpty { headers.add(name: "X-Evenkeel-Backend", value: behaviour.backends[number % behaviour.backends.count]) }
         let failing = behaviour.failEvery.map { (number + 1) % $0 == 0 } ?? false
         let head = HTTPResponseHead(version: .http1_1, status: failing ? .serviceUnavailable : .ok, headers: headers)
@@ -86,6 +92,7 @@ final class StubHandler: ChannelInboundHandler {
     private func respond(context: ChannelHandlerContext, head: HTTPResponseHead) {
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: "ok")))), promise: nil)
+        if behaviour.chunked { context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: String(repeating: "x", count: 3000))))), promise: nil) }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }
 }

@@ -1,5 +1,4 @@
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 
 /// What the load generator keeps of a response.
@@ -34,7 +33,6 @@ final class HTTPConnection: Sendable {
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
                         try channel.pipeline.syncOperations.addHandler(ResponseCollector(backendHeaders: backendHeaders))
                     }
                 }
@@ -56,8 +54,8 @@ final class HTTPConnection: Sendable {
                 promise.fail(RequestFailure.reset)
                 return
             }
-            collector.start(promise, timeout: timeout, on: channel.eventLoop)
-            request.write(to: context, host: host)
+            collector.start(promise, timeout: timeout, head: request.method == "HEAD", on: channel.eventLoop)
+            context.writeAndFlush(NIOAny(request.encoded(host: host, allocator: channel.allocator)), promise: nil)
         }
         return try await promise.futureResult.get()
     }
@@ -71,41 +69,38 @@ final class HTTPConnection: Sendable {
 
 /// Collects one response at a time and completes its promise; a timeout or a closed connection fails it.
 final class ResponseCollector: ChannelInboundHandler {
-    typealias InboundIn = HTTPClientResponsePart
-    typealias OutboundOut = HTTPClientRequestPart
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private enum State {
         case idle
-        case waiting(EventLoopPromise<ResponseSummary>, Scheduled<Void>?, ResponseSummary?)
+        case waiting(EventLoopPromise<ResponseSummary>, Scheduled<Void>?)
     }
 
     private var state = State.idle
-    private let backendHeaders: [String]
+    private var scanner: HTTPResponseScanner
 
     init(backendHeaders: [String]) {
-        self.backendHeaders = backendHeaders
+        scanner = HTTPResponseScanner(backendHeaders: backendHeaders)
     }
 
-    func start(_ promise: EventLoopPromise<ResponseSummary>, timeout: TimeAmount, on loop: any EventLoop) {
+    func start(_ promise: EventLoopPromise<ResponseSummary>, timeout: TimeAmount, head: Bool, on loop: any EventLoop) {
         let timer = loop.assumeIsolated().scheduleTask(in: timeout) { [weak self] () -> Void in self?.fail(.timeout) }
-        state = .waiting(promise, timer, nil)
+        scanner.awaitingHead = head
+        state = .waiting(promise, timer)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard case .waiting(let promise, let timer, let summary) = state else { return }
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            state = .waiting(promise, timer, ResponseSummary(head, backendHeaders: backendHeaders))
-        case .body:
-            break
-        case .end:
-            state = .idle
-            timer?.cancel()
-            if let summary { promise.succeed(summary) } else { promise.fail(RequestFailure.reset) }
+        do {
+            try scanner.feed(unwrapInboundIn(data)) { response in complete(response) }
+        } catch {
+            fail(.reset)
+            context.close(promise: nil)
         }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        if let response = scanner.endOfStream() { complete(response) }
         fail(.reset)
         context.fireChannelInactive()
     }
@@ -115,8 +110,15 @@ final class ResponseCollector: ChannelInboundHandler {
         context.close(promise: nil)
     }
 
+    private func complete(_ response: ResponseSummary) {
+        guard case .waiting(let promise, let timer) = state else { return }
+        state = .idle
+        timer?.cancel()
+        promise.succeed(response)
+    }
+
     private func fail(_ failure: RequestFailure) {
-        guard case .waiting(let promise, let timer, _) = state else { return }
+        guard case .waiting(let promise, let timer) = state else { return }
         state = .idle
         timer?.cancel()
         promise.fail(failure)

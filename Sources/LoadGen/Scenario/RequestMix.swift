@@ -15,16 +15,24 @@ public struct RequestMix: Sendable {
 
     public let entries: [Entry]
     private let total: Int
+    /// The one request this mix always makes, when it is fixed: it is then encoded once for a whole test.
+    public let fixed: RequestSpec?
 
     public init(entries: [Entry]) {
         self.entries = entries.filter { $0.weight > 0 }
         self.total = self.entries.reduce(0) { $0 + $1.weight }
+        self.fixed = nil
+    }
+
+    private init(fixed: RequestSpec) {
+        entries = [Entry(weight: 1) { _ in fixed }]
+        total = 1
+        self.fixed = fixed
     }
 
     /// Always the same request.
     public static func single(method: String = "GET", path: String) -> RequestMix {
-        let request = RequestSpec(kind: "\(method) \(path)", method: method, path: path)
-        return RequestMix(entries: [Entry(weight: 1) { _ in request }])
+        RequestMix(fixed: RequestSpec(kind: "\(method) \(path)", method: method, path: path))
     }
 
     /// One of `list`, drawn from `random`.
