@@ -8,9 +8,11 @@ public struct CheckReport: Codable, Sendable {
     public var pools: [PoolDistribution]
     /// Each checked file's lines, to show the offending line to people (not part of the JSON).
     public var texts: [String: [String]] = [:]
+    /// Files found in folders that are no balancer configuration of any dialect, and so were not checked.
+    public var skipped: [String] = []
 
     enum CodingKeys: String, CodingKey {
-        case findings, pools
+        case findings, pools, skipped
     }
 
     public init(findings: [Finding], pools: [PoolDistribution], texts: [String: [String]] = [:]) {
@@ -46,7 +48,13 @@ public struct ConfigChecker: Sendable {
     /// `dialect` or, when nil, detected from its text. A file that does not load throws its `ConfigError`.
     public func check(paths: [String], dialect: Dialect? = nil) throws -> CheckReport {
         var report = CheckReport(findings: [], pools: [])
-        for path in try Self.files(in: paths) {
+        for (path, named) in try Self.files(in: paths) {
+            // A file found in a folder that is no balancer configuration (a scenario, a CI file) is passed over;
+            // a file named outright must be one.
+            if !named, dialect == nil, let text = try? String(contentsOfFile: path, encoding: .utf8), Dialect.detect(in: text) == nil {
+                report.skipped.append(path)
+                continue
+            }
             let single = check(try CheckedConfig.load(path: path, dialect: dialect))
             report.findings += single.findings
             report.pools += single.pools
@@ -69,8 +77,9 @@ public struct ConfigChecker: Sendable {
         }
     }
 
-    static func files(in paths: [String]) throws -> [String] {
-        var files: [String] = []
+    /// The files to check, each with whether it was named outright (not found in a folder).
+    static func files(in paths: [String]) throws -> [(path: String, named: Bool)] {
+        var files: [(path: String, named: Bool)] = []
         for path in paths {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -79,9 +88,9 @@ public struct ConfigChecker: Sendable {
             if isDirectory.boolValue {
                 let children = (FileManager.default.enumerator(atPath: path)?.allObjects as? [String] ?? [])
                     .filter(Dialect.mayHold(fileName:)).sorted()
-                files += children.map { (path as NSString).appendingPathComponent($0) }
+                files += children.map { ((path as NSString).appendingPathComponent($0), false) }
             } else {
-                files.append(path)
+                files.append((path, true))
             }
         }
         return files

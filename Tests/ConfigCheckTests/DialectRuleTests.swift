@@ -206,3 +206,22 @@ struct DialectErrorTests {
         #expect(errors > 0 && parsed > 0)
     }
 }
+
+@Suite("Walking folders")
+struct FolderWalkTests {
+    @Test func aFolderMixesDialectsAndPassesOverOtherYAML() throws {
+        let folder = try RealBalancer.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try DialectCases.haproxy.text.write(to: folder.appendingPathComponent("haproxy.cfg"), atomically: true, encoding: .utf8)
+        try DialectCases.nginx.with { $0.upstream = ["ip_hash;"] }.text.write(to: folder.appendingPathComponent("nginx.conf"), atomically: true, encoding: .utf8)
+        try ConfigText().yaml.write(to: folder.appendingPathComponent("evenkeel.yaml"), atomically: true, encoding: .utf8)
+        try "name: smoke test\nrequests: []\n".write(to: folder.appendingPathComponent("scenario.yaml"), atomically: true, encoding: .utf8)
+        let report = try ConfigChecker().check(paths: [folder.path])
+        #expect(report.pools.count == 3)
+        #expect(report.findings.map(\.rule) == ["EK108"])
+        #expect(report.findings.first?.file.hasSuffix("nginx.conf") == true)
+        #expect(report.skipped.map { ($0 as NSString).lastPathComponent } == ["scenario.yaml"])
+        // Named outright, a file that is no balancer configuration is an error.
+        #expect(throws: ConfigError.self) { _ = try ConfigChecker().check(paths: [folder.appendingPathComponent("scenario.yaml").path]) }
+    }
+}

@@ -71,7 +71,7 @@ struct ConfigInputTests {
             do {
                 let config = try BalancerConfigLoader.parse(yaml: input, file: "fuzz.yaml")
                 _ = ConfigChecker().check(CheckedConfig(configuration: config, source: SourceMap(file: "fuzz.yaml", yaml: input)))
-            } catch let error as ConfigError {
+            } catch {
                 errors += 1
                 #expect(!error.description.isEmpty)
             }

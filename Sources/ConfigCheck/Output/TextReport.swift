@@ -3,10 +3,11 @@ import Foundation
 /// Findings for people: grouped by file, each with the offending line and the fix.
 public enum TextReport {
     public static func render(_ report: CheckReport) -> String {
+        let skipped = report.skipped.map { "skipped \($0): not a balancer configuration of any dialect\n" }.joined()
         guard !report.findings.isEmpty else {
-            return "no findings in \(report.pools.count) pool\(report.pools.count == 1 ? "" : "s")\n"
+            return skipped + "no findings in \(report.pools.count) pool\(report.pools.count == 1 ? "" : "s")\n"
         }
-        var out = ""
+        var out = skipped
         var currentFile: String?
         for finding in report.findings {
             if finding.file != currentFile {
