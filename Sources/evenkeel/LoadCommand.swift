@@ -18,13 +18,15 @@ struct LoadCommand: AsyncParsableCommand {
             command-line flags override the file), or one URL path such as /api/v1/jobs?q=swift.
 
             Example, a spike to 5x for 10 s with CI thresholds:
-              evenkeel load http://127.0.0.1:8080 --spike 100:5:10:10 --duration 30 \\
-                --threshold 'p99<250ms' --threshold 'errors<1%' --threshold 'share_ratio<1.2' --html report.html
+              evenkeel load http://127.0.0.1:8080 --spike 100:5:10:10 \\
+                --duration 30 --threshold 'p99<250ms' --threshold 'errors<1%' \\
+                --threshold 'share_ratio<1.2' --html report.html
 
             Exit codes:
               0   every threshold holds (or none was given)
-              1   a threshold is broken (the summary names it and by how much)
-              64  usage error: a bad option, threshold or scenario file (the message gives file:line:column)
+              1   a threshold is broken (the summary says which, by how much)
+              64  usage error: a bad option, threshold or scenario file
+                  (scenario faults are reported as file:line:column)
             """)
 
     @Argument(help: "Target, e.g. http://127.0.0.1:8080")
