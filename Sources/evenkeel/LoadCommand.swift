@@ -35,6 +35,9 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "Requests: 'jobboard', a YAML scenario file, or a URL path such as /api/v1/jobs?q=swift.")
     var scenario: String = "jobboard"
 
+    @Option(help: "Highest job id the built-in jobboard mix opens (as many as were seeded).")
+    var jobs: Int = 10_000
+
     @Option(help: "Target rate, requests/s (open model, constant; default 100).")
     var rate: Double?
 
@@ -92,6 +95,7 @@ struct LoadCommand: AsyncParsableCommand {
         if let requests, requests < 1 { throw ValidationError("--requests must be at least 1") }
         if let rate, rate <= 0 { throw ValidationError("--rate must be positive") }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        guard jobs > 0 else { throw ValidationError("--jobs must be positive") }
         _ = try target()
         _ = try profile(file: file)
         _ = try weights()
@@ -122,7 +126,7 @@ struct LoadCommand: AsyncParsableCommand {
 
     func mix(file: Scenario?) -> RequestMix {
         if let file { return file.mix }
-        return scenario == "jobboard" ? .jobBoard() : .single(path: scenario)
+        return scenario == "jobboard" ? .jobBoard(jobCount: jobs) : .single(path: scenario)
     }
 
     /// The rate profile: a flag wins over the scenario file, which wins over the default 100/s.

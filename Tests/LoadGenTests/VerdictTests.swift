@@ -114,7 +114,7 @@ struct VerdictTests {
         #expect(!html.contains("<script"))
         #expect(!html.contains("src=\"http"))
         #expect(!html.contains("href=\"http"))
-        #expect(html.contains("FAIL: 1 of 1 thresholds broken."))
+        #expect(html.contains("FAIL: 1 of 1 threshold broken."))
         #expect(html.contains("app&lt;1&gt;"))
         #expect(html.contains("Send lag"))
     }

@@ -77,8 +77,8 @@ public enum HTMLReport {
         guard !report.thresholds.isEmpty else { return #"<p class="verdict none">No thresholds given.</p>"# }
         let broken = report.thresholds.filter { !$0.holds }
         var html = broken.isEmpty
-            ? #"<p class="verdict pass">PASS: all \#(report.thresholds.count) thresholds hold.</p>"#
-            : #"<p class="verdict fail">FAIL: \#(broken.count) of \#(report.thresholds.count) thresholds broken.</p>"#
+            ? #"<p class="verdict pass">PASS: \#(report.thresholds.count == 1 ? "the threshold holds" : "all \(report.thresholds.count) thresholds hold").</p>"#
+            : #"<p class="verdict fail">FAIL: \#(broken.count) of \#(report.thresholds.count) \#(report.thresholds.count == 1 ? "threshold" : "thresholds") broken.</p>"#
         html += "<ul class=\"thresholds\">"
         for result in report.thresholds {
             html += #"<li class="\#(result.holds ? "ok" : "broken")">\#(escape(result.description))</li>"#
