@@ -111,6 +111,9 @@ let package = Package(
             name: "LoadGenTests",
             dependencies: [
                 "LoadGen",
+                "JobBoard",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 "Balancer",
                 "BalancerConfig",
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -38,6 +38,9 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "Highest job id the built-in jobboard mix opens (as many as were seeded).")
     var jobs: Int = 10_000
 
+    @Option(help: "Demo seekers the built-in jobboard mix logs in before the test to apply to jobs as (0: no applications).")
+    var seekers: Int = 10
+
     @Option(help: "Target rate, requests/s (open model, constant; default 100).")
     var rate: Double?
 
@@ -93,6 +96,7 @@ struct LoadCommand: AsyncParsableCommand {
         if let connections, !(1...10_000).contains(connections) { throw ValidationError("--connections must be 1...10000") }
         if let closed, !(1...10_000).contains(closed) { throw ValidationError("--closed must be 1...10000") }
         if let requests, requests < 1 { throw ValidationError("--requests must be at least 1") }
+        guard (0...100).contains(seekers) else { throw ValidationError("--seekers must be 0...100 (evenkeel seed creates seeker1 to seeker100)") }
         if let rate, rate <= 0 { throw ValidationError("--rate must be positive") }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
         guard jobs > 0 else { throw ValidationError("--jobs must be positive") }
@@ -124,9 +128,18 @@ struct LoadCommand: AsyncParsableCommand {
         }
     }
 
-    func mix(file: Scenario?) -> RequestMix {
+    func mix(file: Scenario?, seekerTokens: [String]) -> RequestMix {
         if let file { return file.mix }
-        return scenario == "jobboard" ? .jobBoard(jobCount: jobs) : .single(path: scenario)
+        return scenario == "jobboard" ? .jobBoard(jobCount: jobs, seekerTokens: seekerTokens) : .single(path: scenario)
+    }
+
+    /// Session tokens for the built-in mix's applications: seekers logged in before the test starts.
+    func seekerTokens(host: String, port: Int, file: Scenario?) async -> [String] {
+        guard file == nil, scenario == "jobboard", seekers > 0 else { return [] }
+        let outcome = await JobBoardSessions.logIn(seekers: seekers, host: host, port: port, timeout: timeout)
+        let note = outcome.problem.map { "; \($0), so the mix applies as \(outcome.tokens.count) seekers" } ?? ""
+        FileHandle.standardError.write(Data("logged in \(outcome.tokens.count) of \(seekers) seekers for applications\(note)\n".utf8))
+        return outcome.tokens
     }
 
     /// The rate profile: a flag wins over the scenario file, which wins over the default 100/s.
@@ -196,7 +209,7 @@ struct LoadCommand: AsyncParsableCommand {
         let header = try backendHeader ?? expectedShares()?.header ?? "X-Evenkeel-Backend"
         let model: LoadTest.Model = try closed.map { .closed(connections: $0) } ?? .open(profile(file: file))
         let test = LoadTest(
-            host: host, port: port, mix: mix(file: file), model: model,
+            host: host, port: port, mix: mix(file: file, seekerTokens: await seekerTokens(host: host, port: port, file: file)), model: model,
             duration: duration, maxRequests: requests ?? file?.maxRequests, connections: connections ?? file?.connections ?? 64,
             timeout: timeout, backendHeaders: [header, "X-Evenkeel-Replica"],
             expectedWeights: try weights())

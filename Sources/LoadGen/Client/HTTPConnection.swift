@@ -6,6 +6,14 @@ public struct ResponseSummary: Sendable {
     public var status: Int
     /// The backend that served it, from the backend header (or the replica header).
     public var backend: String?
+    /// The body, kept only on connections opened to keep bodies (setup requests); empty on the load path.
+    public var body: [UInt8] = []
+
+    public init(status: Int, backend: String?, body: [UInt8] = []) {
+        self.status = status
+        self.backend = backend
+        self.body = body
+    }
 }
 
 /// Why a request failed without a response.
@@ -23,9 +31,9 @@ final class HTTPConnection: Sendable {
         self.channel = channel
     }
 
-    /// Connects to `host:port`, giving up after `timeout`.
+    /// Connects to `host:port`, giving up after `timeout`; responses keep up to `bodyLimit` bytes of body.
     static func connect(
-        host: String, port: Int, backendHeaders: [String], timeout: TimeAmount, group: any EventLoopGroup
+        host: String, port: Int, backendHeaders: [String], timeout: TimeAmount, group: any EventLoopGroup, bodyLimit: Int = 0
     ) async throws -> HTTPConnection {
         do {
             let channel = try await ClientBootstrap(group: group)
@@ -33,7 +41,7 @@ final class HTTPConnection: Sendable {
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(ResponseCollector(backendHeaders: backendHeaders))
+                        try channel.pipeline.syncOperations.addHandler(ResponseCollector(backendHeaders: backendHeaders, bodyLimit: bodyLimit))
                     }
                 }
                 .connect(host: host, port: port).get()
@@ -80,8 +88,9 @@ final class ResponseCollector: ChannelInboundHandler {
     private var state = State.idle
     private var scanner: HTTPResponseScanner
 
-    init(backendHeaders: [String]) {
+    init(backendHeaders: [String], bodyLimit: Int = 0) {
         scanner = HTTPResponseScanner(backendHeaders: backendHeaders)
+        scanner.bodyLimit = bodyLimit
     }
 
     func start(_ promise: EventLoopPromise<ResponseSummary>, timeout: TimeAmount, head: Bool, on loop: any EventLoop) {

@@ -28,6 +28,9 @@ struct HTTPResponseScanner {
     private let backendHeaders: [[UInt8]]
     /// Whether the request now awaiting its response was a HEAD (whose response has no body).
     var awaitingHead = false
+    /// Body bytes to keep per response (0 on the load path: bodies are skipped). Setup requests, such as the
+    /// logins that give the job-board mix its session tokens, keep theirs.
+    var bodyLimit = 0
 
     static let contentLength = Array("content-length".utf8)
     static let transferEncoding = Array("transfer-encoding".utf8)
@@ -63,6 +66,7 @@ struct HTTPResponseScanner {
                 if let done = bodyPhase() { complete(done) }
             case .fixed(let remaining):
                 let take = min(remaining, buffer.readableBytes)
+                keep(buffer, take)
                 buffer.moveReaderIndex(forwardBy: take)
                 if take == remaining {
                     phase = .head
@@ -89,6 +93,7 @@ struct HTTPResponseScanner {
                 }
             case .chunkData(let remaining):
                 let take = min(remaining, buffer.readableBytes)
+                keep(buffer, take)
                 buffer.moveReaderIndex(forwardBy: take)
                 phase = take == remaining ? .chunkEnd : .chunkData(remaining - take)
             case .chunkEnd:
@@ -102,6 +107,12 @@ struct HTTPResponseScanner {
                 buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
             }
         }
+    }
+
+    /// Keeps up to `bodyLimit` bytes of the body, from the next `count` readable bytes of `buffer`.
+    private mutating func keep(_ buffer: ByteBuffer, _ count: Int) {
+        guard bodyLimit > summary.body.count else { return }
+        summary.body += buffer.readableBytesView.prefix(min(count, bodyLimit - summary.body.count))
     }
 
     /// The connection closed: the response whose body runs to the end of the connection is complete now.

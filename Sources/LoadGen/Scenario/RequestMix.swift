@@ -49,8 +49,9 @@ public struct RequestMix: Sendable {
         return entries[0].make(&random)
     }
 
-    /// The job board: searches with realistic words and filters, job pages, the HTML pages, and a few logins.
-    public static func jobBoard(jobCount: Int = 10_000) -> RequestMix {
+    /// The job board: searches with realistic words and filters, job pages, the HTML pages, a few logins and,
+    /// given seekers' session tokens (``JobBoardSessions``), a few applications to jobs.
+    public static func jobBoard(jobCount: Int = 10_000, seekerTokens: [String] = []) -> RequestMix {
         let words = ["swift", "engineer", "senior", "backend", "data", "python", "designer", "nurse", "remote", "manager", "ios", "kubernetes", "sales", "accountant"]
         let workplaces = ["", "onsite", "hybrid", "remote"]
         let types = ["", "FULL_TIME", "PART_TIME", "CONTRACTOR"]
@@ -74,6 +75,14 @@ public struct RequestMix: Sendable {
                 return RequestSpec(
                     kind: "login", method: "POST", path: "/api/v1/auth/login", headers: [("Content-Type", "application/json")],
                     body: #"{"email":"seeker\#(n)@example.com","password":"password-\#(n)"}"#)
+            },
+            Entry(weight: seekerTokens.isEmpty ? 0 : 2) { random in
+                let seeker = Int(random.next() % UInt64(max(1, seekerTokens.count)))
+                let job = 1 + Int(random.next() % UInt64(max(1, jobCount)))
+                return RequestSpec(
+                    kind: "apply", method: "POST", path: "/api/v1/jobs/\(job)/applications",
+                    headers: [("Content-Type", "application/json"), ("Authorization", "Bearer \(seekerTokens[seeker])")],
+                    body: #"{"resume_url":"https://cv.example.com/seeker-\#(seeker + 1)","cover_note":"Sent by evenkeel load."}"#)
             },
         ])
     }
