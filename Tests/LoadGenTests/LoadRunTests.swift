@@ -52,7 +52,7 @@ struct LoadRunTests {
         #expect(open.latency.p50 < 300, "open p50 \(open.latency.p50) ms")
         // Closed: the one connection waited once; every other request was fast, so the stall is one sample of
         // hundreds or thousands and p99 does not see it (coordinated omission).
-        try #require(closed.requests > 300, "the closed model sent too few requests (\(closed.requests)) to judge")
+        try #require(closed.requests > 200, "the closed model sent too few requests (\(closed.requests)) to judge")
         #expect(closed.latency.max >= 700, "the closed model did meet the stall once: max \(closed.latency.max) ms")
         #expect(closed.latency.p99 < 200, "closed p99 \(closed.latency.p99) ms")
         #expect(open.latency.p99 > 3 * closed.latency.p99)
