@@ -88,7 +88,12 @@ public struct ConfigChecker: Sendable {
             if isDirectory.boolValue {
                 let children = (FileManager.default.enumerator(atPath: path)?.allObjects as? [String] ?? [])
                     .filter(Dialect.mayHold(fileName:)).sorted()
-                files += children.map { ((path as NSString).appendingPathComponent($0), false) }
+                for child in children.map({ (path as NSString).appendingPathComponent($0) }) {
+                    var childIsDirectory: ObjCBool = false
+                    if FileManager.default.fileExists(atPath: child, isDirectory: &childIsDirectory), !childIsDirectory.boolValue {
+                        files.append((child, false))
+                    }
+                }
             } else {
                 files.append((path, true))
             }

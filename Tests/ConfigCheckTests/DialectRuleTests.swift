@@ -216,10 +216,16 @@ struct FolderWalkTests {
         try DialectCases.nginx.with { $0.upstream = ["ip_hash;"] }.text.write(to: folder.appendingPathComponent("nginx.conf"), atomically: true, encoding: .utf8)
         try ConfigText().yaml.write(to: folder.appendingPathComponent("evenkeel.yaml"), atomically: true, encoding: .utf8)
         try "name: smoke test\nrequests: []\n".write(to: folder.appendingPathComponent("scenario.yaml"), atomically: true, encoding: .utf8)
+        // nginx's site files have no ending; other files are not read at all.
+        let sites = folder.appendingPathComponent("sites-enabled")
+        try FileManager.default.createDirectory(at: sites, withIntermediateDirectories: true)
+        try "upstream api { server 10.9.0.1:80; server 10.9.0.1:80; }\n".write(to: sites.appendingPathComponent("default"), atomically: true, encoding: .utf8)
+        try "not a configuration".write(to: folder.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
         let report = try ConfigChecker().check(paths: [folder.path])
-        #expect(report.pools.count == 3)
-        #expect(report.findings.map(\.rule) == ["EK108"])
-        #expect(report.findings.first?.file.hasSuffix("nginx.conf") == true)
+        #expect(report.pools.count == 4)
+        #expect(Set(report.findings.map(\.rule)) == ["EK108", "EK117"])
+        #expect(report.findings.first { $0.rule == "EK108" }?.file.hasSuffix("nginx.conf") == true)
+        #expect(report.findings.first { $0.rule == "EK117" }?.file.hasSuffix("sites-enabled/default") == true)
         #expect(report.skipped.map { ($0 as NSString).lastPathComponent } == ["scenario.yaml"])
         // Named outright, a file that is no balancer configuration is an error.
         #expect(throws: ConfigError.self) { _ = try ConfigChecker().check(paths: [folder.appendingPathComponent("scenario.yaml").path]) }

@@ -36,8 +36,11 @@ public enum Dialect: String, Sendable, Codable, CaseIterable {
         return nil
     }
 
-    /// What the dialect's files are usually called, for walking folders.
+    /// Whether a file found in a folder may be a balancer configuration: by its ending, or with none at all
+    /// (nginx's `sites-enabled/default`); its text then decides.
     static func mayHold(fileName: String) -> Bool {
-        [".yaml", ".yml", ".cfg", ".conf"].contains { fileName.hasSuffix($0) }
+        let name = fileName.split(separator: "/").last.map(String.init) ?? fileName
+        guard !name.hasPrefix(".") else { return false }
+        return !name.contains(".") || [".yaml", ".yml", ".cfg", ".conf"].contains { name.hasSuffix($0) }
     }
 }
