@@ -7,12 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 backends=${1:-250}
 runs=${2:-5}
-export DEBIAN_FRONTEND=noninteractive
-command -v haproxy >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends haproxy >/dev/null; }
-swift build -c release --product evenkeel >/dev/null
-bin=$(swift build -c release --show-bin-path)/evenkeel
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+source Benchmarks/common.sh
+install_missing haproxy:haproxy
+build_release
+start_work
 cfg=$work/haproxy.cfg
 {
   printf 'global\n    maxconn 4000\ndefaults\n    mode http\n    timeout connect 5s\n    timeout client 30s\n    timeout server 30s\n    timeout queue 5s\n'

@@ -10,19 +10,10 @@ cd "$(dirname "$0")/.."
 connections=${1:-32}
 seconds=${2:-10}
 rate=${3:-5000}
-export DEBIAN_FRONTEND=noninteractive
-need=()
-command -v wrk >/dev/null || need+=(wrk)
-command -v nginx >/dev/null || need+=(nginx-light)
-if ((${#need[@]})); then apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; fi
-swift build -c release --product evenkeel >/dev/null
-bin=$(swift build -c release --show-bin-path)/evenkeel
-
-work=$(mktemp -d)
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; sleep 0.5; rm -rf "$work"; }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source Benchmarks/common.sh
+install_missing wrk:wrk nginx:nginx-light
+build_release
+start_work
 port=$(free_port)
 head -c 512 /dev/urandom | base64 > "$work/index.html"
 cat > "$work/nginx.conf" <<CONF

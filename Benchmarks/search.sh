@@ -6,15 +6,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 connections=${1:-4}
 seconds=${2:-20}
-command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
-swift build -c release --product evenkeel >/dev/null
-bin=$(swift build -c release --show-bin-path)/evenkeel
-work=$(mktemp -d)
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+source Benchmarks/common.sh
+install_missing wrk:wrk
+build_release
+start_work
 echo "seeding 100,000 jobs…"
 /usr/bin/time -f "seed: %e s wall, %M KiB max RSS" "$bin" seed --db "sqlite:$work/jobs.sqlite" --jobs 100000
 "$bin" serve --db "sqlite:$work/jobs.sqlite" --port 0 --no-rate-limits --replica-name bench >"$work/serve.log" 2>&1 &
 server=$!
+pids+=($server)
 for _ in $(seq 50); do grep -q "listening on" "$work/serve.log" && break; sleep 0.1; done
 port=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/serve.log" | head -1)
 url="http://127.0.0.1:$port"
