@@ -14,7 +14,7 @@ struct LiveCheckTests {
         let server = try await BackendPatternServer.start(pattern: pattern)
         let check = try LiveCheck(
             target: "http://127.0.0.1:\(server.port)/", intended: intended, requests: requests, tolerance: tolerance,
-            connections: 4, timeout: 2, maxDuration: 3)
+            connections: 4, timeout: 5, maxDuration: 30)
         let result = await check.run()
         await server.stop()
         return result

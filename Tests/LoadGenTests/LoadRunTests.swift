@@ -35,8 +35,11 @@ struct LoadRunTests {
     func aOneSecondStallShowsInTheOpenModelsP99ButTheClosedModelHidesIt() async throws {
         // The server holds every answer from 1 s to 2 s after it starts.
         let openServer = try await StubServer.start(stall: (after: .seconds(1), length: .seconds(1)))
+        // Enough connections for every request due during the stall, so what is measured is the stall itself,
+        // not a queue for connections behind it.
         let open = await LoadTest(
-            host: "127.0.0.1", port: openServer.port, mix: .single(path: "/"), model: .open(.constant(rate: 100)), duration: 3
+            host: "127.0.0.1", port: openServer.port, mix: .single(path: "/"), model: .open(.constant(rate: 100)), duration: 3,
+            connections: 200
         ).run()
         await openServer.stop()
 
@@ -49,7 +52,8 @@ struct LoadRunTests {
         // Open: a third of the requests were due during the stall; measured from their intended send times they
         // waited up to a second, so p99 is close to 1 s while the median stays fast.
         #expect(open.latency.p99 >= 700, "open p99 \(open.latency.p99) ms")
-        #expect(open.latency.p50 < 300, "open p50 \(open.latency.p50) ms")
+        // The median stays fast, unless the generator itself was starved of CPU, which it must then report.
+        #expect(open.latency.p50 < 300 || Self.reportedItFellBehind(open), "open p50 \(open.latency.p50) ms, send lag p99 \(open.sendLagP99) ms")
         // Closed: the one connection waited once; every other request was fast, so the stall is one sample of
         // hundreds or thousands and p99 does not see it (coordinated omission).
         try #require(closed.requests > 200, "the closed model sent too few requests (\(closed.requests)) to judge")

@@ -69,7 +69,7 @@ struct RetryAndAlgorithmTests {
         let backends = try await start(["a", "b"])
         let lb = try await BalancerHarness.start(BalancerHarness.config(backends, algorithm: .leastConnections))
         defer { Task { await lb.stop(); for b in backends { await b.kill() } } }
-        async let slow = TestClient.get(port: lb.ports.proxy, "/slow?ms=500")
+        async let slow = TestClient.get(port: lb.ports.proxy, "/slow?ms=2000")
         while lb.balancer.stats().pools[0].backends.map(\.inFlight).reduce(0, +) == 0 { try await Task.sleep(for: .milliseconds(10)) }
         let busy = lb.balancer.stats().pools[0].backends.first { $0.inFlight == 1 }!.name
         let responses = try await TestClient(port: lb.ports.proxy).send(Array(repeating: (.GET, "/", [], nil), count: 5))
