@@ -87,7 +87,7 @@ struct MalformedRequestTests {
 
     @Test func idleKeepAliveConnectionIsClosed() async throws {
         // Long enough that a loaded CI machine still gets the request in before the idle timer fires.
-        try await withProxy(timeouts: TimeoutsConfig(idle: .seconds(1))) { port, _ in
+        try await withProxy(timeouts: TimeoutsConfig(idle: .seconds(3))) { port, _ in
             let reply = try await TestClient.raw(port: port, "GET / HTTP/1.1\r\nhost: x\r\n\r\n")
             #expect(reply.hasPrefix("HTTP/1.1 200"))
             #expect(reply.hasSuffix("a"))
