@@ -9,61 +9,37 @@ extension HTTPHeaders {
 
     /// Removes hop-by-hop headers, including any named in `Connection`.
     ///
-    /// This runs twice per proxied request, so it makes one allocation-free pass first and only rebuilds
-    /// the headers when there is something to remove.
+    /// This runs twice per proxied request, and nearly every response carries `Connection: keep-alive`, so it
+    /// removes in place with `HTTPHeaders`' own case-insensitive name search: no copy of the headers, no
+    /// re-validation, no allocation unless `Connection` names extra headers.
     mutating func removeHopByHop() {
-        var found = false
-        var named: [Substring] = []
-        for (name, value) in self where Self.isHopByHop(name) {
-            found = true
-            if name.utf8.count == 10, name.asciiEqualsLowercased("connection") {
-                for token in value.split(separator: ",") {
-                    let trimmed = token.trimmingSpaces()
-                    if !trimmed.isEmpty { named.append(Substring(trimmed)) }
-                }
+        let named = self["connection"]
+        for name in Self.hopByHop where contains(name: name) { remove(name: name) }
+        for value in named {
+            for token in value.split(separator: ",") {
+                let name = token.trimmingSpaces()
+                if !name.isEmpty { remove(name: name) }
             }
         }
-        guard found else { return }
-        let kept = self.filter { header in
-            !Self.isHopByHop(header.name) && !named.contains { header.name.asciiEqualsIgnoringCase(String($0)) }
-        }
-        self = HTTPHeaders(kept.map { ($0.name, $0.value) })
-    }
-
-    static func isHopByHop(_ name: String) -> Bool {
-        let count = name.utf8.count
-        for candidate in hopByHop where candidate.utf8.count == count && name.asciiEqualsLowercased(candidate) {
-            return true
-        }
-        return false
-    }
-}
-
-extension String {
-    /// ASCII case-insensitive equality with an all-lowercase `other`, without allocating.
-    func asciiEqualsLowercased(_ other: String) -> Bool {
-        guard utf8.count == other.utf8.count else { return false }
-        for (a, b) in zip(utf8, other.utf8) where a != b {
-            guard a >= 65, a <= 90, a + 32 == b else { return false }
-        }
-        return true
-    }
-
-    /// ASCII case-insensitive equality.
-    func asciiEqualsIgnoringCase(_ other: String) -> Bool {
-        guard utf8.count == other.utf8.count else { return false }
-        for (a, b) in zip(utf8, other.utf8) where a != b {
-            let la = a >= 65 && a <= 90 ? a + 32 : a
-            let lb = b >= 65 && b <= 90 ? b + 32 : b
-            if la != lb { return false }
-        }
-        return true
     }
 }
 
 extension Substring {
+    /// The text without leading and trailing spaces and tabs. It walks bytes, not characters: header tokens are
+    /// ASCII, and grapheme-by-grapheme iteration here once cost more CPU per proxied request than the trim was worth.
     func trimmingSpaces() -> String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+        let bytes = utf8
+        var start = bytes.startIndex
+        var end = bytes.endIndex
+        while start < end, bytes[start] == UInt8(ascii: " ") || bytes[start] == UInt8(ascii: "\t") {
+            start = bytes.index(after: start)
+        }
+        while start < end {
+            let last = bytes.index(before: end)
+            guard bytes[last] == UInt8(ascii: " ") || bytes[last] == UInt8(ascii: "\t") else { break }
+            end = last
+        }
+        return String(self[start..<end])
     }
 }
 
