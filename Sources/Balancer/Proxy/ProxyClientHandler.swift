@@ -230,22 +230,31 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         guard let context else { return }
         ex.attempts += 1
         let pool = ex.pool
-        pool.acquire(key: ex.key, excluding: ex.tried, on: context.eventLoop).assumeIsolated().whenComplete { result in
-            switch result {
-            case .success(let index):
-                guard self.isCurrent(ex) else {
-                    pool.release(index, latency: nil)
-                    return
-                }
-                ex.backend = index
-                ex.lastBackend = index
-                ex.tried.insert(index)
-                ex.attemptStart = .now
-                self.connect(ex, index: index)
-            case .failure(let error):
-                guard self.isCurrent(ex) else { return }
-                self.fail(ex, (error as? ProxyFailure) ?? .noBackendAvailable(pool: pool.config.name))
+        switch pool.acquireNow(key: ex.key, excluding: ex.tried, orQueueOn: context.eventLoop) {
+        case .decided(let outcome):
+            admitted(ex, outcome.mapError { $0 as any Error })
+        case .queued(let slot):
+            slot.assumeIsolated().whenComplete { result in self.admitted(ex, result) }
+        }
+    }
+
+    /// A backend slot was reserved for the exchange (or could not be): connect, or answer with the failure.
+    private func admitted(_ ex: ProxyExchange, _ result: Result<Int, any Error>) {
+        let pool = ex.pool
+        switch result {
+        case .success(let index):
+            guard isCurrent(ex) else {
+                pool.release(index, latency: nil)
+                return
             }
+            ex.backend = index
+            ex.lastBackend = index
+            ex.tried.insert(index)
+            ex.attemptStart = .now
+            connect(ex, index: index)
+        case .failure(let error):
+            guard isCurrent(ex) else { return }
+            fail(ex, (error as? ProxyFailure) ?? .noBackendAvailable(pool: pool.config.name))
         }
     }
 

@@ -59,27 +59,31 @@ public final class PoolRuntime: Sendable {
         backends.map { $0.effectiveWeight(now: now, slowStart: config.slowStart) }
     }
 
-    /// Admits a request: picks a backend with a free slot and reserves it, or queues the request (bounded)
-    /// until a slot frees, or fails with ``ProxyFailure``. The future completes on `eventLoop`.
-    func acquire(key: String?, excluding: Set<Int>, on eventLoop: any EventLoop) -> EventLoopFuture<Int> {
-        let promise = eventLoop.makePromise(of: Int.self)
-        let outcome: Result<Int, ProxyFailure>? = admission.withLock { a in
+    /// How an admission turned out: decided at once (the common case, with no promise to allocate), or queued.
+    enum Admitted {
+        case decided(Result<Int, ProxyFailure>)
+        case queued(EventLoopFuture<Int>)
+    }
+
+    /// Reserves a backend slot now when one is free or none is eligible; otherwise queues the request (bounded by
+    /// the queue size and timeout) and returns the future of its slot.
+    func acquireNow(key: String?, excluding: Set<Int>, orQueueOn eventLoop: any EventLoop) -> Admitted {
+        admission.withLock { a in
             switch tryReserve(key: key, excluding: excluding) {
-            case .reserved(let index): return .success(index)
-            case .noneEligible: return .failure(.noBackendAvailable(pool: config.name))
+            case .reserved(let index): return .decided(.success(index))
+            case .noneEligible: return .decided(.failure(.noBackendAvailable(pool: config.name)))
             case .allBusy:
-                guard a.waiters.count < queueLimit else { return .failure(.queueFull(pool: config.name)) }
+                guard a.waiters.count < queueLimit else { return .decided(.failure(.queueFull(pool: config.name))) }
+                let promise = eventLoop.makePromise(of: Int.self)
                 a.nextID += 1
                 let id = a.nextID
                 a.waiters.append(Waiter(id: id, key: key, excluding: excluding, promise: promise))
                 eventLoop.scheduleTask(in: .nanoseconds(Int64(DurationText.milliseconds(queueTimeout)) * 1_000_000)) {
                     self.expire(waiter: id)
                 }
-                return nil
+                return .queued(promise.futureResult)
             }
         }
-        if let outcome { promise.completeWith(outcome.mapError { $0 as any Error }) }
-        return promise.futureResult
     }
 
     private enum Reservation { case reserved(Int), noneEligible, allBusy }
