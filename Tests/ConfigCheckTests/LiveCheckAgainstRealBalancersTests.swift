@@ -123,7 +123,7 @@ struct LiveCheckAgainstRealBalancersTests {
         defer { nginx.stop() }
         let config = try CheckedConfig.load(path: folder.appendingPathComponent("nginx.conf").path)
         let intended = try IntendedDistribution.of(config, pool: "web", backendHeader: "X-Evenkeel-Backend")
-        let result = await try LiveCheck(target: "http://127.0.0.1:\(proxy)", distribution: intended, requests: 400, connections: 4).run()
+        let result = try await LiveCheck(target: "http://127.0.0.1:\(proxy)", distribution: intended, requests: 400, connections: 4).run()
         #expect(result.verdict == .pass, "\(result.text)")
         #expect(result.attributed == 400)
         let shares = Dictionary(uniqueKeysWithValues: result.backends.map { ($0.name, $0.observedShare) })
@@ -140,7 +140,7 @@ struct LiveCheckAgainstRealBalancersTests {
         let config = try CheckedConfig.load(path: folder.appendingPathComponent("nginx.conf").path)
         let intended = try IntendedDistribution.of(config, pool: "web", backendHeader: "X-Evenkeel-Backend")
         #expect(intended.caveat?.contains("/24") == true)
-        let result = await try LiveCheck(target: "http://127.0.0.1:\(proxy)", distribution: intended, requests: 300, connections: 3).run()
+        let result = try await LiveCheck(target: "http://127.0.0.1:\(proxy)", distribution: intended, requests: 300, connections: 3).run()
         // Every probe comes from 127.0.0.1: one /24, one server, three times its intended share.
         #expect(result.verdict == .fail)
         #expect(abs((result.maxShareRatio ?? 0) - 3) < 1e-9)
@@ -179,7 +179,7 @@ struct LiveCheckAgainstRealBalancersTests {
         defer { balancer.stop() }
         let intended = try IntendedDistribution.of(try CheckedConfig.load(path: file.path), pool: nil, backendHeader: "X-Evenkeel-Backend")
         #expect(intended.weights == ["app1": 1, "app2": 1, "app3": 3])
-        let result = await try LiveCheck(target: "http://127.0.0.1:\(proxy)", distribution: intended, requests: 500, connections: 5).run()
+        let result = try await LiveCheck(target: "http://127.0.0.1:\(proxy)", distribution: intended, requests: 500, connections: 5).run()
         #expect(result.verdict == .pass, "\(result.text)")
         let shares = Dictionary(uniqueKeysWithValues: result.backends.map { ($0.name, $0.observedShare) })
         #expect(abs((shares["app3"] ?? 0) - 0.6) < 0.03)

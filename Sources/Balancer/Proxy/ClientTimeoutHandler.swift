@@ -9,19 +9,21 @@ final class ClientTimeoutHandler: ChannelInboundHandler {
     typealias InboundOut = ByteBuffer
 
     private enum State {
-        /// Between requests; closes the connection when the idle timer fires.
-        case idle(Scheduled<Void>?)
-        /// Some bytes of a request head have arrived; 408 when the timer fires.
-        case readingHead(Scheduled<Void>?)
+        /// Between requests; closes the connection when the timeout expires.
+        case idle
+        /// Some bytes of a request head have arrived; 408 when the timeout expires.
+        case readingHead
         /// A request is being proxied; upstream timeouts apply instead.
         case busy
         case closed
     }
 
-    private var state: State = .idle(nil)
+    private var state: State = .idle
     private let idle: TimeAmount
     private let headerRead: TimeAmount
     private var context: ChannelHandlerContext?
+    /// The one timeout of the connection, idle or header-read as the state says.
+    private var timeout: LazyTimeout?
 
     init(idle: Duration, headerRead: Duration) {
         self.idle = .init(idle)
@@ -30,6 +32,7 @@ final class ClientTimeoutHandler: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        timeout = LazyTimeout(on: context.eventLoop) { [weak self] in self?.expired() }
         if context.channel.isActive { startIdle() }
     }
 
@@ -39,44 +42,42 @@ final class ClientTimeoutHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        cancelTimer()
+        timeout?.cancel()
         state = .closed
         context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .idle(let timer) = state {
-            timer?.cancel()
-            let loop = context.eventLoop.assumeIsolated()
-            state = .readingHead(loop.scheduleTask(in: headerRead) { [weak self] in self?.headerTimedOut() })
+        if case .idle = state {
+            state = .readingHead
+            timeout?.arm(in: headerRead)
         }
         context.fireChannelRead(data)
     }
 
     /// The proxy received a complete request head.
     func requestHeadReceived() {
-        cancelTimer()
+        timeout?.disarm()
         if case .closed = state { return }
         state = .busy
     }
 
     /// The proxy finished a response and the connection stays open for the next request.
     func exchangeFinished() {
-        cancelTimer()
         if case .closed = state { return }
         startIdle()
     }
 
     private func startIdle() {
-        guard let context else { return }
-        cancelTimer()
-        let loop = context.eventLoop.assumeIsolated()
-        state = .idle(loop.scheduleTask(in: idle) { [weak self] in self?.context?.close(promise: nil) })
+        guard context != nil else { return }
+        state = .idle
+        timeout?.arm(in: idle)
     }
 
-    private func cancelTimer() {
+    private func expired() {
         switch state {
-        case .idle(let t), .readingHead(let t): t?.cancel()
+        case .idle: context?.close(promise: nil)
+        case .readingHead: headerTimedOut()
         case .busy, .closed: break
         }
     }

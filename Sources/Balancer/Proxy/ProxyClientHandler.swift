@@ -30,6 +30,9 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     private let shutdown: ShutdownSignal
     private var clientIP: String?
     private var requestIDs = RequestIdentifier()
+    /// The response timeout of the exchange in progress: armed when its request is sent upstream, disarmed when
+    /// the response starts or the attempt ends.
+    private var responseTimeout: LazyTimeout?
     /// Request parts that arrived behind a complete request still being answered (HTTP pipelining).
     private var pipelined: [HTTPServerRequestPart] = []
     private var drainingPipelined = false
@@ -43,6 +46,10 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        responseTimeout = LazyTimeout(on: context.eventLoop) { [weak self] in
+            guard let self, case .proxying(let ex) = self.state else { return }
+            self.responseTimedOut(ex)
+        }
         clientIP = context.channel.remoteAddress?.ipAddress
     }
 
@@ -146,8 +153,8 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        responseTimeout?.cancel()
         if case .proxying(let ex) = state {
-            ex.responseTimer?.cancel()
             if let upstream = ex.upstream {
                 ex.upstream = nil
                 upstream.close()
@@ -270,7 +277,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
                 self.releaseSlot(ex, latency: nil)
                 self.attemptFailed(ex, .connectFailed(backend: backend.config.name, reason: "\(error)"), connectFailure: true)
             case .success(let upstream):
-                guard self.isCurrent(ex), ex.backend == index, let context = self.context else {
+                guard self.isCurrent(ex), ex.backend == index, self.context != nil else {
                     self.connections.giveBack(upstream, idleTimeout: timeouts.idle)
                     return
                 }
@@ -280,9 +287,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
                 for part in ex.unsent { upstream.send(part, flush: false) }
                 ex.unsent = []
                 upstream.flush()
-                ex.responseTimer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeouts.response)) {
-                    self.responseTimedOut(ex)
-                }
+                self.responseTimeout?.arm(in: TimeAmount(timeouts.response))
                 self.resumeClientReading()
             }
         }
@@ -304,7 +309,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     /// replayed, it was a connect failure or the method is idempotent, attempts remain, an eligible backend
     /// has not been tried yet (never the same one twice), and the retry budget has a token. Otherwise answers with the failure's status.
     private func attemptFailed(_ ex: ProxyExchange, _ failure: ProxyFailure, connectFailure: Bool) {
-        ex.responseTimer?.cancel()
+        responseTimeout?.disarm()
         let retry = ex.pool.config.retry
         let untried = ex.pool.picker.candidates(effectiveWeights: ex.pool.effectiveWeights(), excluding: ex.tried)
         if !ex.responseStarted, ex.replayable, connectFailure || ex.head.method.isIdempotent,
@@ -337,7 +342,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     }
 
     private func abortTooLarge(_ ex: ProxyExchange) {
-        ex.responseTimer?.cancel()
+        responseTimeout?.disarm()
         if let upstream = ex.upstream {
             ex.upstream = nil
             upstream.close()
@@ -354,7 +359,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     private func localResponse(status: HTTPResponseStatus, message: String, close: Bool, extraHeaders: [(String, String)] = []) {
         guard let context else { return }
         if case .proxying(let ex) = state {
-            ex.responseTimer?.cancel()
+            responseTimeout?.disarm()
             if let upstream = ex.upstream {
                 ex.upstream = nil
                 upstream.close()
@@ -391,7 +396,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         guard case .proxying(let ex) = state, let context, let index = ex.backend else { return }
         switch part {
         case .head(let head):
-            ex.responseTimer?.cancel()
+            responseTimeout?.disarm()
             ex.responseStarted = true
             ex.responseStatus = Int(head.status.code)
             if !ex.requestComplete || shutdown.isShuttingDown { ex.keepAlive = false }

@@ -33,7 +33,6 @@ final class ProxyExchange {
     var lastBackend: Int?
     var upstream: UpstreamHandler?
     var attemptStart = ContinuousClock.now
-    var responseTimer: Scheduled<Void>?
     var responseStarted = false
     var responseStatus = 0
 

@@ -20,12 +20,14 @@ final class UpstreamHandler: ChannelDuplexHandler {
     typealias OutboundOut = HTTPClientRequestPart
 
     private enum State {
-        case idle(Scheduled<Void>?)
+        case idle
         case leased(any UpstreamDelegate)
         case closed
     }
 
-    private var state: State = .idle(nil)
+    private var state: State = .idle
+    /// Closes the connection when it has been idle in the pool too long.
+    private var idleTimeout: LazyTimeout?
     private var pendingRead = false
     private(set) var context: ChannelHandlerContext?
     let address: String
@@ -40,10 +42,15 @@ final class UpstreamHandler: ChannelDuplexHandler {
     var isActive: Bool { context?.channel.isActive ?? false }
     var isWritable: Bool { context?.channel.isWritable ?? false }
 
-    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        idleTimeout = LazyTimeout(on: context.eventLoop) { [weak self] in
+            if case .idle = self?.state { self?.close() }
+        }
+    }
 
     func lease(to delegate: any UpstreamDelegate) {
-        if case .idle(let timer) = state { timer?.cancel() }
+        idleTimeout?.disarm()
         state = .leased(delegate)
         reusable = true
     }
@@ -51,8 +58,8 @@ final class UpstreamHandler: ChannelDuplexHandler {
     /// Returns the connection to idle; it closes itself after `idleTimeout`.
     func makeIdle(idleTimeout: TimeAmount) {
         guard let context, case .leased = state else { return }
-        let loop = context.eventLoop.assumeIsolated()
-        state = .idle(loop.scheduleTask(in: idleTimeout) { [weak self] in self?.close() })
+        state = .idle
+        self.idleTimeout?.arm(in: idleTimeout)
         if pendingRead {
             pendingRead = false
             context.read()
@@ -60,7 +67,7 @@ final class UpstreamHandler: ChannelDuplexHandler {
     }
 
     func close() {
-        if case .idle(let t) = state { t?.cancel() }
+        idleTimeout?.cancel()
         state = .closed
         context?.close(promise: nil)
     }
