@@ -122,6 +122,7 @@ final class UpstreamHandler: ChannelDuplexHandler {
     func channelInactive(context: ChannelHandlerContext) {
         let previous = state
         state = .closed
+        idleTimeout?.cancel()
         pool?.forget(self)
         if case .leased(let delegate) = previous {
             delegate.upstreamFailed(ChannelError.eof)
