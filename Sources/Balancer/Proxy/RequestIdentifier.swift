@@ -11,12 +11,19 @@ struct RequestIdentifier {
         generator = SplitMix64(seed: system.next())
     }
 
+    /// 32 lowercase hex digits from two random 64-bit values, written straight into one string's storage.
     mutating func make() -> String {
-        Self.hex(generator.next()) + Self.hex(generator.next())
+        let high = generator.next()
+        let low = generator.next()
+        return String(unsafeUninitializedCapacity: 32) { buffer in
+            for position in 0..<16 {
+                let shift = UInt64(60 - 4 * position)
+                buffer[position] = Self.digits[Int((high >> shift) & 0xF)]
+                buffer[16 + position] = Self.digits[Int((low >> shift) & 0xF)]
+            }
+            return 32
+        }
     }
 
-    private static func hex(_ value: UInt64) -> String {
-        let s = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - s.count) + s
-    }
+    private static let digits = Array("0123456789abcdef".utf8)
 }
