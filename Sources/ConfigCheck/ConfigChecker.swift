@@ -49,13 +49,15 @@ public struct ConfigChecker: Sendable {
     public func check(paths: [String], dialect: Dialect? = nil) throws -> CheckReport {
         var report = CheckReport(findings: [], pools: [])
         for (path, named) in try Self.files(in: paths) {
-            // A file found in a folder that is no balancer configuration (a scenario, a CI file) is passed over;
-            // a file named outright must be one.
-            if !named, dialect == nil, let text = try? String(contentsOfFile: path, encoding: .utf8), Dialect.detect(in: text) == nil {
+            // Read and classified once. A file found in a folder that is no balancer configuration (a scenario, a
+            // CI file) is passed over; a file named outright must be one.
+            let text = try CheckedConfig.text(at: path)
+            let detected = dialect ?? Dialect.detect(in: text)
+            if !named, detected == nil {
                 report.skipped.append(path)
                 continue
             }
-            let single = check(try CheckedConfig.load(path: path, dialect: dialect))
+            let single = check(try CheckedConfig.parse(text, file: path, dialect: detected))
             report.findings += single.findings
             report.pools += single.pools
             report.texts.merge(single.texts) { _, new in new }

@@ -95,23 +95,25 @@ struct CheckCommand: AsyncParsableCommand {
     func runLive(target: String, configPath: String) async throws {
         let check: LiveCheck
         do {
-            let loaded = try CheckedConfig.load(path: configPath, dialect: dialect)
-            let header: String
-            if let backendHeader {
-                header = backendHeader
-            } else if loaded.dialect == .evenkeel {
-                header = try BalancerConfigLoader.load(contentsOf: configPath).backendHeader
+            // The file is read and parsed once.
+            let text = try CheckedConfig.text(at: configPath)
+            var distribution: IntendedDistribution
+            if try CheckedConfig.dialect(of: text, file: configPath, given: dialect) == .evenkeel {
+                let configuration = try BalancerConfigLoader.parse(yaml: text, file: configPath)
+                if let pool {
+                    let model = CheckedConfig(configuration: configuration, source: SourceMap(file: configPath, yaml: text))
+                    distribution = try IntendedDistribution.of(model, pool: pool, backendHeader: configuration.backendHeader)
+                } else {
+                    // The pool the balancer routes the probe path to.
+                    let path = URLComponents(string: target)?.path ?? ""
+                    distribution = try IntendedDistribution.evenkeel(configuration, path: path.isEmpty ? "/" : path, file: configPath)
+                }
             } else {
-                header = BalancerConfiguration.defaultBackendHeader
+                distribution = try IntendedDistribution.of(
+                    CheckedConfig.parse(text, file: configPath, dialect: dialect), pool: pool,
+                    backendHeader: BalancerConfiguration.defaultBackendHeader)
             }
-            let distribution: IntendedDistribution
-            if loaded.dialect == .evenkeel, pool == nil {
-                // The pool the balancer routes the probe path to.
-                let path = URLComponents(string: target)?.path ?? "/"
-                distribution = try IntendedDistribution.evenkeel(configPath: configPath, path: path.isEmpty ? "/" : path)
-            } else {
-                distribution = try IntendedDistribution.of(loaded, pool: pool, backendHeader: header)
-            }
+            if let backendHeader { distribution.backendHeader = backendHeader }
             check = try LiveCheck(target: target, distribution: distribution, requests: requests, tolerance: tolerance)
         } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))

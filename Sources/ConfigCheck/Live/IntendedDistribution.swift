@@ -46,15 +46,8 @@ public struct IntendedDistribution: Sendable, Equatable, Codable {
         _ configuration: BalancerConfiguration, path: String = "/", file: String = "<config>"
     ) throws(LiveCheckError) -> IntendedDistribution {
         guard let pool = configuration.pool(forPath: path) else { throw .noPool(path: path, file: file) }
-        var weights: [String: Double] = [:]
-        for backend in pool.backends where !backend.backup {
-            weights[backend.name] = Double(backend.weight)
-        }
-        var caveat: String?
-        if case .consistentHash(let key, _) = pool.algorithm {
-            caveat = "pool \(pool.name) hashes on \(key): probes from one client with one key all go to one backend, "
-                + "so a live check from one address cannot show the intended spread"
-        }
-        return IntendedDistribution(pool: pool.name, backendHeader: configuration.backendHeader, weights: weights, caveat: caveat)
+        // The same reading as every other dialect's: primaries' weights by name, and the hashing caveat.
+        let model = CheckedConfig(configuration: configuration, source: SourceMap(file: file, yaml: ""))
+        return try of(model, pool: pool.name, backendHeader: configuration.backendHeader)
     }
 }
