@@ -91,8 +91,11 @@ struct HAProxyReader {
         case "balance":
             guard tokens.count > 1 else { throw missingValue(tokens, "an algorithm: \(Self.balanceAlgorithms.joined(separator: ", "))") }
             let name = tokens[1].text
-            let known = ["roundrobin", "static-rr", "leastconn", "first", "source", "uri", "url_param", "random", "rdp-cookie", "hash"]
-            guard known.contains(where: { name == $0 || name.hasPrefix("\($0)(") }) || name.hasPrefix("hdr(") else {
+            // `hdr(NAME)` takes its argument in the word; the others may take one too, e.g. `random(2)`.
+            let known = Self.balanceAlgorithms.contains { algorithm in
+                algorithm.hasSuffix("(NAME)") ? name.hasPrefix(algorithm.dropLast(5)) : name == algorithm || name.hasPrefix(algorithm + "(")
+            }
+            guard known else {
                 throw ConfigError.invalidValue(
                     tokens[1].location(in: file), key: "balance", value: name,
                     expected: "one of \(Self.balanceAlgorithms.joined(separator: ", "))")
