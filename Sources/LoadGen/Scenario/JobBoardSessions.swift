@@ -30,10 +30,7 @@ public enum JobBoardSessions {
         var tokens: [String] = []
         var problem: String?
         for n in 1...count {
-            let login = RequestSpec(
-                kind: "login", method: "POST", path: "/api/v1/auth/login", headers: [("Content-Type", "application/json")],
-                body: #"{"email":"seeker\#(n)@example.com","password":"password-\#(n)"}"#)
-            guard let response = try? await connection.send(login, host: "\(host):\(port)", timeout: wait) else {
+            guard let response = try? await connection.send(.seekerLogin(n), host: "\(host):\(port)", timeout: wait) else {
                 problem = "logging in seeker\(n)@example.com got no answer"
                 break
             }

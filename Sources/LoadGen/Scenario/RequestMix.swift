@@ -71,10 +71,7 @@ public struct RequestMix: Sendable {
             Entry(weight: 10) { random in RequestSpec(kind: "page", path: "/jobs?q=\(Self.pick(words, &random))") },
             Entry(weight: 5) { _ in RequestSpec(kind: "home", path: "/") },
             Entry(weight: 2) { random in
-                let n = 1 + Int(random.next() % 100)
-                return RequestSpec(
-                    kind: "login", method: "POST", path: "/api/v1/auth/login", headers: [("Content-Type", "application/json")],
-                    body: #"{"email":"seeker\#(n)@example.com","password":"password-\#(n)"}"#)
+                .seekerLogin(1 + Int(random.next() % 100))
             },
             Entry(weight: seekerTokens.isEmpty ? 0 : 2) { random in
                 let seeker = Int(random.next() % UInt64(max(1, seekerTokens.count)))
@@ -87,4 +84,3 @@ public struct RequestMix: Sendable {
         ])
     }
 }
-

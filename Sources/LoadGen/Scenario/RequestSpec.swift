@@ -20,3 +20,12 @@ public struct RequestSpec: Sendable, Equatable {
             && lhs.headers.map { "\($0.0):\($0.1)" } == rhs.headers.map { "\($0.0):\($0.1)" }
     }
 }
+
+extension RequestSpec {
+    /// Logs in demo seeker `n` (`seekerN@example.com` / `password-N`, as `evenkeel seed` creates them).
+    static func seekerLogin(_ n: Int) -> RequestSpec {
+        RequestSpec(
+            kind: "login", method: "POST", path: "/api/v1/auth/login", headers: [("Content-Type", "application/json")],
+            body: #"{"email":"seeker\#(n)@example.com","password":"password-\#(n)"}"#)
+    }
+}
