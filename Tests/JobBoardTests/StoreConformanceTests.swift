@@ -211,3 +211,55 @@ struct StoreConformanceTests {
         }
     }
 }
+
+extension StoreConformanceTests {
+    /// Postings whose ids do not follow their publication time (a draft published weeks after it was written),
+    /// with varied filters: every search, paged, must give exactly the order a full sort gives. This catches a
+    /// newest-first walk that stops too early, and any filter that disagrees with its SQL counterpart.
+    @Test(arguments: StoreKind.available)
+    func pagedSearchesMatchAFullSort(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let employer = try await Self.employer(store)
+            var random = SystemRandomNumberGenerator()
+            var jobs: [Job] = []
+            for index in 0..<60 {
+                let salary = index % 4 == 0 ? nil : Salary(min: nil, max: Double(30_000 + (index * 7_919) % 90_000), currency: index % 3 == 0 ? "GBP" : "EUR", period: .year)
+                let draft = Self.draft(
+                    "Engineer \(index)", description: index % 2 == 0 ? "Backend work." : "Frontend work.",
+                    city: ["Berlin", "Munich", "Paris"][index % 3], country: index % 3 == 2 ? "FR" : "DE",
+                    workplace: Workplace.allCases[index % 3], salary: salary, tags: index % 5 == 0 ? ["kubernetes"] : ["swift"])
+                // Ages in a shuffled order, with some ties, so id order and time order disagree.
+                let age = Double(Int.random(in: 0..<20, using: &random))
+                jobs.append(try await Self.publish(draft, in: store, employer: employer, ageDays: age))
+            }
+            let searches: [(JobSearch, (Job) -> Bool)] = [
+                (JobSearch(text: "engineer"), { _ in true }),
+                (JobSearch(text: "backend"), { $0.content.description.hasPrefix("Backend") }),
+                (JobSearch(text: "engineer", country: "DE"), { $0.content.location.country == "DE" }),
+                (JobSearch(text: "engineer", workplace: .remote), { $0.content.workplace == .remote }),
+                (JobSearch(text: "engineer", minimumYearlySalary: 60_000), { ($0.content.salary?.annualCeiling ?? -1) >= 60_000 }),
+                (JobSearch(text: "engineer", currency: "gbp"), { $0.content.salary?.currency == "GBP" }),
+                (JobSearch(tags: ["kubernetes"]), { $0.content.tags.contains("kubernetes") }),
+                (JobSearch(city: "munich", tags: ["swift"]), { $0.content.location.city == "Munich" && $0.content.tags.contains("swift") }),
+                (JobSearch(text: "frontend", postedWithinDays: 10), { $0.content.description.hasPrefix("Frontend") && $0.publishedAt! >= Self.now.addingTimeInterval(-10 * 86_400) }),
+            ]
+            for (base, admits) in searches {
+                for sort in [JobSearch.Sort.newest, .salary] {
+                    let key: (Job) -> Double = { sort == .salary ? ($0.content.salary?.annualCeiling ?? -1) : $0.publishedAt!.timeIntervalSince1970 }
+                    let expected = jobs.filter(admits).sorted { key($0) != key($1) ? key($0) > key($1) : $0.id > $1.id }.map(\.id)
+                    var search = base
+                    search.sort = sort
+                    search.limit = 7
+                    var seen: [Int64] = []
+                    while true {
+                        let page = try await store.search(search, at: Self.now)
+                        seen += page.jobs.map(\.id)
+                        guard let next = page.next else { break }
+                        search.after = next
+                    }
+                    #expect(seen == expected, "\(base) by \(sort)")
+                }
+            }
+        }
+    }
+}

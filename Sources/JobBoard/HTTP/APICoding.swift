@@ -72,6 +72,13 @@ public struct APIEncoder: ResponseEncoder {
     public init() {}
 
     public func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response {
+        if let writable = value as? any JSONWritable {
+            var json = JSONOutput()
+            writable.write(to: &json)
+            return Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: json.bytes)))
+        }
         let data = try Self.json.encode(value)
         return Response(
             status: .ok, headers: [.contentType: "application/json; charset=utf-8"],

@@ -40,9 +40,12 @@ public struct Seeder: Sendable {
         var inserted = 0
         while inserted < count {
             let size = min(batch, count - inserted)
+            // Each batch covers its slice of the 29 days, oldest first, so ids follow posting time across batches.
+            let span = SyntheticJobs.defaultAges.upperBound
+            let ages = span * Double(count - inserted - size) / Double(count)...span * Double(count - inserted) / Double(count)
             let jobs = generator.make(
                 count: size, firstID: Int64(existing + inserted + 1), employerIDs: employers, now: service.clock(),
-                lifetime: service.jobLifetime)
+                lifetime: service.jobLifetime, ages: ages)
             // Ids come from the store's own sequence, so seeding an existing database never collides.
             try await store.insertJobs(jobs.map { job in
                 var job = job

@@ -9,10 +9,18 @@ public struct SyntheticJobs: Sendable {
         self.seed = seed
     }
 
-    /// `count` published jobs with ids from `firstID`, posted over the last 29 days before `now`, owned by `employerIDs`.
-    public func make(count: Int, firstID: Int64, employerIDs: [Int64], now: Date, lifetime: TimeInterval) -> [Job] {
+    /// The ages postings are spread over by default: the last 29 days.
+    public static let defaultAges: ClosedRange<TimeInterval> = 0...(29 * 86_400)
+
+    /// `count` published jobs with ids from `firstID`, posted `ages` seconds before `now`, owned by `employerIDs`.
+    ///
+    /// Ids follow posting time, oldest first, as they do on a board where postings are created over time.
+    public func make(
+        count: Int, firstID: Int64, employerIDs: [Int64], now: Date, lifetime: TimeInterval,
+        ages: ClosedRange<TimeInterval> = defaultAges
+    ) -> [Job] {
         var random = SplitMix64(seed: seed &+ UInt64(firstID))
-        return (0..<count).map { offset in
+        let jobs = (0..<count).map { offset in
             let role = Self.roles.randomElement(using: &random)!
             let level = Self.levels.randomElement(using: &random)!
             let company = Self.companies.randomElement(using: &random)!
@@ -34,7 +42,7 @@ public struct SyntheticJobs: Sendable {
             let title = "\(level.name)\(role.title)"
             let description = Self.description(
                 title: title, company: company, city: place.city, skills: skills, workplace: workplace, random: &random)
-            let published = now.addingTimeInterval(-Double.random(in: 0...(29 * 86_400), using: &random))
+            let published = now.addingTimeInterval(-Double.random(in: ages, using: &random))
             let content = JobDraft(
                 title: title, company: company, description: description,
                 location: Location(city: place.city, region: place.region, country: place.country), workplace: workplace,
@@ -43,6 +51,11 @@ public struct SyntheticJobs: Sendable {
                 id: firstID + Int64(offset), employerID: employerIDs[offset % employerIDs.count], content: content,
                 status: .published, createdAt: published, updatedAt: published, publishedAt: published,
                 expiresAt: published.addingTimeInterval(lifetime))
+        }
+        return jobs.sorted { $0.publishedAt! < $1.publishedAt! }.enumerated().map { offset, job in
+            var job = job
+            job.id = firstID + Int64(offset)
+            return job
         }
     }
 

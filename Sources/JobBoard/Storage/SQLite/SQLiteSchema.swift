@@ -137,6 +137,46 @@ enum SQLiteSchema {
             // How many postings hold each word, so a search can choose which side of the join to drive.
             try db.execute(sql: "CREATE VIRTUAL TABLE jobs_fts_terms USING fts5vocab(jobs_fts, row)")
         }
+        migrator.registerMigration("v4-search-generations") { db in
+            // Text search filters its matches with an in-memory copy of job_keys (SearchKeyCache). Every change
+            // bumps a generation and stamps the row (or a tombstone) with it, so each process sharing the file
+            // loads only what changed since its last search. Word counts are no longer needed to choose a plan.
+            try db.execute(
+                sql: """
+                    DROP TABLE jobs_fts_terms;
+                    CREATE TABLE search_generation (only INTEGER PRIMARY KEY CHECK (only = 1), value INTEGER NOT NULL);
+                    INSERT INTO search_generation VALUES (1, 1);
+                    ALTER TABLE job_keys ADD COLUMN generation INTEGER NOT NULL DEFAULT 1;
+                    CREATE INDEX job_keys_generation ON job_keys(generation);
+                    CREATE TABLE job_keys_removed (id INTEGER NOT NULL, generation INTEGER NOT NULL);
+                    CREATE INDEX job_keys_removed_generation ON job_keys_removed(generation);
+                    DROP TRIGGER job_keys_insert;
+                    DROP TRIGGER job_keys_update;
+                    DROP TRIGGER job_keys_delete;
+                    CREATE TRIGGER job_keys_insert AFTER INSERT ON jobs BEGIN
+                        UPDATE search_generation SET value = value + 1;
+                        INSERT INTO job_keys (id, status, published_at, expires_at, country, city, workplace,
+                            employment_type, salary_year, salary_currency, generation)
+                        VALUES (new.id, new.status, new.published_at, new.expires_at, new.country, new.city,
+                            new.workplace, new.employment_type, new.salary_year, new.salary_currency,
+                            (SELECT value FROM search_generation));
+                    END;
+                    CREATE TRIGGER job_keys_update AFTER UPDATE ON jobs BEGIN
+                        UPDATE search_generation SET value = value + 1;
+                        UPDATE job_keys SET status = new.status, published_at = new.published_at,
+                            expires_at = new.expires_at, country = new.country, city = new.city,
+                            workplace = new.workplace, employment_type = new.employment_type,
+                            salary_year = new.salary_year, salary_currency = new.salary_currency,
+                            generation = (SELECT value FROM search_generation)
+                        WHERE id = new.id;
+                    END;
+                    CREATE TRIGGER job_keys_delete AFTER DELETE ON jobs BEGIN
+                        UPDATE search_generation SET value = value + 1;
+                        DELETE FROM job_keys WHERE id = old.id;
+                        INSERT INTO job_keys_removed VALUES (old.id, (SELECT value FROM search_generation));
+                    END;
+                    """)
+        }
         return migrator
     }
 }

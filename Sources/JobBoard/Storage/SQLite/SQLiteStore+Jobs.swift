@@ -16,7 +16,7 @@ extension SQLiteStore {
 
     public func job(id: Int64) async throws -> Job? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id]).map(Self.job(from:))
+            try Row.fetchOne(db, sql: "SELECT \(Self.jobColumns) FROM jobs WHERE id = ?", arguments: [id]).map(Self.job(from:))
         }
     }
 
@@ -47,7 +47,7 @@ extension SQLiteStore {
     public func jobs(employerID: Int64) async throws -> [Job] {
         try await read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM jobs WHERE employer_id = ? ORDER BY created_at DESC, id DESC",
+                db, sql: "SELECT \(Self.jobColumns) FROM jobs WHERE employer_id = ? ORDER BY created_at DESC, id DESC",
                 arguments: [employerID]
             ).map(Self.job(from:))
         }
@@ -70,18 +70,25 @@ extension SQLiteStore {
 
     public func search(_ search: JobSearch, at now: Date) async throws -> JobSearchPage {
         let rows = try await read { db in
-            let query = Self.searchQuery(search, now: now, commonWords: try Self.allWordsAreCommon(search, db: db))
-            // Two steps in one read transaction: the page's ids and sort keys from the narrow rows, then those jobs.
-            let keys = try Row.fetchAll(db, sql: query.sql, arguments: StatementArguments(query.arguments)).map {
-                (id: $0["id"] as Int64, key: $0["sort_key"] as Double)
+            // Two steps in one read transaction: the page's ids and sort keys, then those jobs.
+            let keys: [(id: Int64, key: Double)]
+            if search.searchTerms != nil || !search.tags.isEmpty {
+                keys = try self.indexedMatches(search, now: now, db: db)
+            } else {
+                let query = Self.filterQuery(search, now: now)
+                keys = try Row.fetchAll(db, sql: query.sql, arguments: StatementArguments(query.arguments)).map {
+                    (id: $0[0] as Int64, key: $0[1] as Double)
+                }
             }
             guard !keys.isEmpty else { return [(Job, Double)]() }
             let placeholders = Array(repeating: "?", count: keys.count).joined(separator: ",")
             var jobs: [Int64: Job] = [:]
             for row in try Row.fetchAll(
-                db, sql: "SELECT * FROM jobs WHERE id IN (\(placeholders))", arguments: StatementArguments(keys.map(\.id)))
+                db, sql: "SELECT \(Self.jobColumns) FROM jobs WHERE id IN (\(placeholders))", arguments: StatementArguments(keys.map(\.id)))
             {
                 let job = Self.job(from: row)
+                // The key cache may be a commit ahead of this transaction; show only what the transaction sees live.
+                guard job.status == .published else { continue }
                 jobs[job.id] = job
             }
             return keys.compactMap { key in jobs[key.id].map { ($0, key.key) } }
@@ -89,9 +96,53 @@ extension SQLiteStore {
         return SearchPaging.page(rows, search: search)
     }
 
-    /// Builds the first step of a search: the live-job filters, the text match and the keyset condition over
-    /// `job_keys`, returning ids and sort keys of at most `limit + 1` jobs in order.
-    static func searchQuery(_ search: JobSearch, now: Date, commonWords: Bool = false) -> (sql: String, arguments: [DatabaseValue]) {
+    /// A search driven by an index of ids: the full-text match (with its rank for relevance), or without words
+    /// the first tag's postings. The in-memory keys filter and order the ids, so no matching row is looked up
+    /// in a table.
+    func indexedMatches(_ search: JobSearch, now: Date, db: Database) throws -> [(id: Int64, key: Double)] {
+        let keys = try searchKeys.snapshot(db)
+        let filter = SearchKeyFilter(search, now: now.timeIntervalSince1970, codes: keys.codes)
+        if filter.matchesNothing { return [] }
+        let sort = search.effectiveSort
+        let ranked = sort == .relevance
+        // Newest first walks the ids from the highest down: ids grow with time, so once the page is full and no
+        // lower id was published later than its last entry, the walk stops (after a few hundred rows instead of
+        // every posting that holds a common word or tag).
+        let newest = sort == .newest
+        var tags = search.tags.map { $0.lowercased() }
+        let ids: Statement
+        if let terms = search.searchTerms {
+            let match = terms.map { "\"\($0.replacingOccurrences(of: "\"", with: "\"\""))\"" }.joined(separator: " ")
+            ids = try db.cachedStatement(
+                sql: """
+                    SELECT rowid\(ranked ? ", bm25(jobs_fts, 10.0, 4.0, 1.0, 6.0)" : "") FROM jobs_fts WHERE jobs_fts MATCH ?
+                    \(newest ? "ORDER BY rowid DESC" : "")
+                    """)
+            ids.arguments = [match]
+        } else {
+            ids = try db.cachedStatement(
+                sql: "SELECT job_id FROM job_tags WHERE tag = ?\(newest ? " ORDER BY job_id DESC" : "")")
+            ids.arguments = [tags.removeFirst()]
+        }
+        var tagged: Set<Int64>?
+        for tag in tags {
+            let ids = Set(try Int64.fetchAll(db, sql: "SELECT job_id FROM job_tags WHERE tag = ?", arguments: [tag]))
+            tagged = tagged.map { $0.intersection(ids) } ?? ids
+        }
+        var top = TopMatches(capacity: search.limit + 1, sort: sort, after: search.after)
+        let rows = try Row.fetchCursor(ids)
+        while let row = try rows.next() {
+            let id: Int64 = row[0]
+            if newest, top.isFull, let last = top.ordered.last, keys.latestPublication(atOrBelow: id) <= last.key { break }
+            guard let key = keys.key(id), filter.admits(key), tagged?.contains(id) ?? true else { continue }
+            top.offer(id: id, key: ranked ? row[1] : key.sortValue(sort))
+        }
+        return top.ordered
+    }
+
+    /// A search without words or tags: the live-job filters and the keyset condition over `job_keys`, which walks the
+    /// sort order's index, returning ids and sort keys of at most `limit + 1` jobs in order.
+    static func filterQuery(_ search: JobSearch, now: Date) -> (sql: String, arguments: [DatabaseValue]) {
         var conditions = ["k.status = 'published'", "(k.expires_at IS NULL OR k.expires_at > ?)"]
         var arguments: [DatabaseValue] = [now.timeIntervalSince1970.databaseValue]
         func add(_ condition: String, _ value: some DatabaseValueConvertible) {
@@ -104,68 +155,20 @@ extension SQLiteStore {
         if let city = search.city { add("k.city = ?", city) }
         if let minimum = search.minimumYearlySalary { add("k.salary_year >= ?", minimum) }
         if let currency = search.currency { add("k.salary_currency = ?", currency.uppercased()) }
-        for tag in search.tags { add("k.id IN (SELECT job_id FROM job_tags WHERE tag = ?)", tag.lowercased()) }
         if let days = search.postedWithinDays { add("k.published_at >= ?", now.timeIntervalSince1970 - Double(days) * 86_400) }
 
-        let sort = search.effectiveSort
-        var from = "job_keys k"
-        let sortKey: String
-        switch sort {
-        case .newest: sortKey = "k.published_at"
-        case .salary: sortKey = "k.salary_year"
-        case .relevance: sortKey = "bm25(jobs_fts, 10.0, 4.0, 1.0, 6.0)"
-        }
-        if let terms = search.searchTerms {
-            let match = terms.map { "\"\($0.replacingOccurrences(of: "\"", with: "\"\""))\"" }.joined(separator: " ")
-            // Two plans, chosen by how common the words are:
-            // - rare words, relevance, or a narrow filter: the text match drives (CROSS JOIN keeps it the outer
-            //   loop) and only the matches are sorted;
-            // - common words with a broad search sorted by date or salary: walk the sort index and keep rows
-            //   whose id is in the match set, built once; a page is found after a few dozen rows instead of
-            //   sorting thousands of matches.
-            let selectiveFilter =
-                search.country != nil || search.city != nil || !search.tags.isEmpty || search.minimumYearlySalary != nil
-                || search.currency != nil
-            if commonWords && sort != .relevance && !selectiveFilter {
-                add("k.id IN (SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH ?)", match)
-            } else {
-                from = "jobs_fts CROSS JOIN job_keys k ON k.id = jobs_fts.rowid"
-                add("jobs_fts MATCH ?", match)
-            }
-        }
-        // bm25 is lower for better matches, so relevance ascends; the others descend.
-        let direction = sort == .relevance ? "ASC" : "DESC"
+        let sortKey = search.effectiveSort == .salary ? "k.salary_year" : "k.published_at"
         if let cursor = search.after {
-            let comparison = sort == .relevance ? ">" : "<"
-            conditions.append("(\(sortKey) \(comparison) ? OR (\(sortKey) = ? AND k.id < ?))")
+            conditions.append("(\(sortKey) < ? OR (\(sortKey) = ? AND k.id < ?))")
             arguments.append(contentsOf: [cursor.key.databaseValue, cursor.key.databaseValue, cursor.id.databaseValue])
         }
         let sql = """
-            SELECT k.id AS id, \(sortKey) AS sort_key FROM \(from) WHERE \(conditions.joined(separator: " AND "))
-            ORDER BY \(sortKey) \(direction), k.id DESC LIMIT ?
+            SELECT k.id, \(sortKey) FROM job_keys k WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY \(sortKey) DESC, k.id DESC LIMIT ?
             """
         arguments.append((search.limit + 1).databaseValue)
         return (sql, arguments)
     }
-
-    /// Whether even the rarest search word is in so many postings that walking the sort order is cheaper.
-    static func allWordsAreCommon(_ search: JobSearch, db: Database) throws -> Bool {
-        guard let terms = search.searchTerms else { return false }
-        var counts: [Int] = []
-        for term in Set(terms) {
-            // One lookup per word: fts5vocab answers `term = ?` from its index but scans for `term IN (…)`.
-            guard let count = try Int.fetchOne(db, sql: "SELECT doc FROM jobs_fts_terms WHERE term = ?", arguments: [term]) else {
-                // A missing word matches nothing: the match side is then the cheap one.
-                return false
-            }
-            counts.append(count)
-        }
-        guard let rarest = counts.min() else { return false }
-        return rarest > commonWordThreshold
-    }
-
-    /// Postings a word must be in before search walks the sort index instead of the matches.
-    static let commonWordThreshold = 5_000
 
     static func insert(_ job: Job, db: Database, keepingID: Bool = false) throws {
         let content = job.content
@@ -196,27 +199,34 @@ extension SQLiteStore {
         }
     }
 
+    /// The columns `job(from:)` reads, by position: named lookups folded case on every access, which cost more
+    /// than the rest of building a page of results.
+    static let jobColumns = """
+        id, employer_id, title, company, description, city, region, country, workplace, employment_type, salary_min,
+        salary_max, salary_currency, salary_period, tags, apply_url, status, created_at, updated_at, published_at,
+        expires_at
+        """
+
+    /// A job from a row of `jobColumns`.
     static func job(from row: Row) -> Job {
-        let currency: String? = row["salary_currency"]
-        let period: String? = row["salary_period"]
+        let currency: String? = row[12]
+        let period: String? = row[13]
         let salary = currency.map {
-            Salary(
-                min: row["salary_min"], max: row["salary_max"], currency: $0,
-                period: period.flatMap(Salary.Period.init(rawValue:)) ?? .year)
+            Salary(min: row[10], max: row[11], currency: $0, period: period.flatMap(Salary.Period.init(rawValue:)) ?? .year)
         }
         let content = JobDraft(
-            title: row["title"], company: row["company"], description: row["description"],
-            location: Location(city: row["city"], region: row["region"], country: row["country"]),
-            workplace: Workplace(rawValue: row["workplace"]) ?? .onsite,
-            employmentType: EmploymentType(rawValue: row["employment_type"]) ?? .other, salary: salary,
-            tags: JobRowFields.splitTags(row["tags"]), applyURL: row["apply_url"])
-        let publishedAt: Double? = row["published_at"]
-        let expiresAt: Double? = row["expires_at"]
+            title: row[2], company: row[3], description: row[4],
+            location: Location(city: row[5], region: row[6], country: row[7]),
+            workplace: Workplace(rawValue: row[8]) ?? .onsite,
+            employmentType: EmploymentType(rawValue: row[9]) ?? .other, salary: salary,
+            tags: JobRowFields.splitTags(row[14]), applyURL: row[15])
+        let publishedAt: Double? = row[19]
+        let expiresAt: Double? = row[20]
         return Job(
-            id: row["id"], employerID: row["employer_id"], content: content,
-            status: JobStatus(rawValue: row["status"]) ?? .draft,
-            createdAt: Date(timeIntervalSince1970: row["created_at"]),
-            updatedAt: Date(timeIntervalSince1970: row["updated_at"]),
+            id: row[0], employerID: row[1], content: content,
+            status: JobStatus(rawValue: row[16]) ?? .draft,
+            createdAt: Date(timeIntervalSince1970: row[17]),
+            updatedAt: Date(timeIntervalSince1970: row[18]),
             publishedAt: publishedAt.map(Date.init(timeIntervalSince1970:)),
             expiresAt: expiresAt.map(Date.init(timeIntervalSince1970:)))
     }

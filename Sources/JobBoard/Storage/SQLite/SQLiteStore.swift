@@ -9,6 +9,8 @@ public final class SQLiteStore: JobBoardStore {
     let pool: DatabasePool
     /// Counts operations in flight, exported as the database pool's use.
     let usage: DatabaseUsage
+    /// Published postings' filter and sort columns, so a text search filters its matches in memory.
+    let searchKeys = SearchKeyCache()
 
     /// Opens (creating if needed) the database file at `path`.
     public init(path: String, usage: DatabaseUsage = DatabaseUsage()) throws {
