@@ -227,7 +227,7 @@ extension StoreConformanceTests {
                 let draft = Self.draft(
                     "Engineer \(index)", description: index % 2 == 0 ? "Backend work." : "Frontend work.",
                     city: ["Berlin", "Munich", "Paris"][index % 3], country: index % 3 == 2 ? "FR" : "DE",
-                    workplace: Workplace.allCases[index % 3], salary: salary, tags: index % 5 == 0 ? ["kubernetes"] : ["swift"])
+                    workplace: Workplace.allCases[index % 3], salary: salary, tags: index % 5 == 0 ? ["kubernetes", "swift"] : index % 7 == 0 ? ["kubernetes"] : ["swift"])
                 // Ages in a shuffled order, with some ties, so id order and time order disagree.
                 let age = Double(Int.random(in: 0..<20, using: &random))
                 jobs.append(try await Self.publish(draft, in: store, employer: employer, ageDays: age))
@@ -240,6 +240,8 @@ extension StoreConformanceTests {
                 (JobSearch(text: "engineer", minimumYearlySalary: 60_000), { ($0.content.salary?.annualCeiling ?? -1) >= 60_000 }),
                 (JobSearch(text: "engineer", currency: "gbp"), { $0.content.salary?.currency == "GBP" }),
                 (JobSearch(tags: ["kubernetes"]), { $0.content.tags.contains("kubernetes") }),
+                (JobSearch(tags: ["swift", "kubernetes"]), { Set($0.content.tags) == ["kubernetes", "swift"] }),
+                (JobSearch(text: "backend", tags: ["kubernetes", "swift"]), { Set($0.content.tags) == ["kubernetes", "swift"] && $0.content.description.hasPrefix("Backend") }),
                 (JobSearch(city: "munich", tags: ["swift"]), { $0.content.location.city == "Munich" && $0.content.tags.contains("swift") }),
                 (JobSearch(text: "frontend", postedWithinDays: 10), { $0.content.description.hasPrefix("Frontend") && $0.publishedAt! >= Self.now.addingTimeInterval(-10 * 86_400) }),
             ]

@@ -126,16 +126,22 @@ extension SQLiteStore {
         }
         var tagged: Set<Int64>?
         for tag in tags {
-            let ids = Set(try Int64.fetchAll(db, sql: "SELECT job_id FROM job_tags WHERE tag = ?", arguments: [tag]))
-            tagged = tagged.map { $0.intersection(ids) } ?? ids
+            // Not the cached statement: without words the first tag's may be that very statement, still to run.
+            let statement = try db.makeStatement(sql: "SELECT job_id FROM job_tags WHERE tag = ?")
+            statement.arguments = [tag]
+            var ids = Set<Int64>()
+            try statement.forEachID { id, _ in
+                if tagged?.contains(id) ?? true { ids.insert(id) }
+                return true
+            }
+            tagged = ids
         }
         var top = TopMatches(capacity: search.limit + 1, sort: sort, after: search.after)
-        let rows = try Row.fetchCursor(ids)
-        while let row = try rows.next() {
-            let id: Int64 = row[0]
-            if newest, top.isFull, let last = top.ordered.last, keys.latestPublication(atOrBelow: id) <= last.key { break }
-            guard let key = keys.key(id), filter.admits(key), tagged?.contains(id) ?? true else { continue }
-            top.offer(id: id, key: ranked ? row[1] : key.sortValue(sort))
+        try ids.forEachID { id, rank in
+            if newest, top.isFull, let last = top.ordered.last, keys.latestPublication(atOrBelow: id) <= last.key { return false }
+            guard let key = keys.key(id), filter.admits(key), tagged?.contains(id) ?? true else { return true }
+            top.offer(id: id, key: ranked ? rank : key.sortValue(sort))
+            return true
         }
         return top.ordered
     }
