@@ -13,22 +13,36 @@ public final class JobBoardMetrics: Sendable {
         .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
     ]
 
+    // Descriptors are made per call: `MetricNameDescriptor` is not Sendable, so it cannot be a shared static.
+    static var requests: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "evenkeel", metricName: "http_requests", unitName: "total", helpText: "HTTP requests answered.")
+    }
+
+    static var requestDuration: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "evenkeel", metricName: "http_request_duration", unitName: "seconds",
+            helpText: "Time to answer an HTTP request.")
+    }
+
     public init(usage: DatabaseUsage, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         self.usage = usage
         self.dbInFlight = registry.makeGauge(
-            name: "evenkeel_db_operations_in_flight", help: "Database operations running now (pool use).")
+            descriptor: MetricNameDescriptor(
+                namespace: "evenkeel", metricName: "db_operations_in_flight", unitName: "",
+                helpText: "Database operations running now (pool use)."))
         self.dbTotal = registry.makeGauge(
-            name: "evenkeel_db_operations_started", help: "Database operations started since the replica began.")
+            descriptor: MetricNameDescriptor(
+                namespace: "evenkeel", metricName: "db_operations_started", unitName: "",
+                helpText: "Database operations started since the replica began."))
     }
 
     func recordRequest(method: String, route: String, status: Int, duration: Duration) {
         let labels = [("method", method), ("route", route), ("status", String(status))]
-        registry.makeCounter(name: "evenkeel_http_requests_total", labels: labels, help: "HTTP requests answered.")
-            .increment()
+        registry.makeCounter(descriptor: Self.requests, labels: labels).increment()
         registry.makeDurationHistogram(
-            name: "evenkeel_http_request_duration_seconds", labels: [("method", method), ("route", route)],
-            buckets: Self.latencyBuckets, help: "Time to answer an HTTP request."
+            descriptor: Self.requestDuration, labels: [("method", method), ("route", route)], buckets: Self.latencyBuckets
         ).record(duration)
     }
 
