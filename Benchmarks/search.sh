@@ -42,3 +42,21 @@ echo "evenkeel load $url --scenario search.yaml --rate $rate --duration $seconds
 read -r p50 p99 < <(python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["latency"]; print(s["p50"], s["p99"])' "$work/load.json")
 verdict=$(python3 -c "print('met' if $p99 < 10 else 'NOT met')")
 echo "RESULT search at ${rate}/s (open model): p50 ${p50} ms, p99 ${p99} ms — target p99 < 10 ms ${verdict}"
+
+# The fixed mix repeats one relevance search, whose ranking the server keeps after the first request. Here the
+# relevance search draws its words from 5 × 25 × 5 lists instead, so most rankings (about half in 20 s) are
+# computed afresh, as on a board whose visitors type different things.
+sed 's|^    path: "/api/v1/jobs?q=senior+backend+engineer&sort=relevance"|    path: "/api/v1/jobs?q={{level}}+{{skill}}+{{role}}\&sort=relevance"|' "$work/search.yaml" >"$work/search-varied.yaml"
+cat >>"$work/search-varied.yaml" <<'YAML'
+values:
+  level: [senior, junior, lead, principal, staff]
+  skill: [backend, frontend, data, platform, mobile, cloud, security, devops, python, swift, kotlin, react, golang,
+    java, sql, kubernetes, aws, linux, ios, android, figma, product, design, sales, marketing]
+  role: [engineer, developer, manager, designer, analyst]
+YAML
+echo "evenkeel load $url --scenario search-varied.yaml --rate $rate --duration $seconds --connections 32"
+"$bin" load "$url" --scenario "$work/search-varied.yaml" --rate "$rate" --duration "$seconds" --connections 32 \
+  --json "$work/load-varied.json" | tail -n +2 | grep -v '^ *[0-9.]*/[0-9]* s '
+read -r p50 p99 < <(python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["latency"]; print(s["p50"], s["p99"])' "$work/load-varied.json")
+verdict=$(python3 -c "print('met' if $p99 < 10 else 'NOT met')")
+echo "RESULT search at ${rate}/s, relevance words varied (open model): p50 ${p50} ms, p99 ${p99} ms — target p99 < 10 ms ${verdict}"

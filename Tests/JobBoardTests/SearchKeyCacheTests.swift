@@ -89,4 +89,26 @@ struct SearchKeyCacheTests {
             #expect(try await Self.titles(reader, JobSearch(text: "swift")) == ["Swift Far", "Swift Near"])
         }
     }
+
+    @Test func relevanceReflectsAPostingAnotherProcessAdds() async throws {
+        try await Self.withTwoStores { reader, writer in
+            let employer = try await StoreConformanceTests.employer(writer)
+            _ = try await StoreConformanceTests.publish(
+                StoreConformanceTests.draft("Office Manager", description: "Some contact with kubernetes vendors."), in: writer,
+                employer: employer)
+            let search = JobSearch(text: "kubernetes", sort: .relevance)
+            #expect(try await Self.titles(reader, search) == ["Office Manager"])
+            // The reader keeps the ranking; a better match written elsewhere must still come first.
+            _ = try await StoreConformanceTests.publish(
+                StoreConformanceTests.draft("Kubernetes Platform Engineer"), in: writer, employer: employer, ageDays: 3)
+            #expect(try await Self.titles(reader, search) == ["Kubernetes Platform Engineer", "Office Manager"])
+            // Pages of a kept ranking agree with a fresh one.
+            var first = search
+            first.limit = 1
+            let page = try await reader.search(first, at: Self.now)
+            #expect(page.jobs.map(\.content.title) == ["Kubernetes Platform Engineer"])
+            first.after = page.next
+            #expect(try await Self.titles(reader, first) == ["Office Manager"])
+        }
+    }
 }

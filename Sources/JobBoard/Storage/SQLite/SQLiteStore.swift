@@ -11,6 +11,8 @@ public final class SQLiteStore: JobBoardStore {
     let usage: DatabaseUsage
     /// Published postings' filter and sort columns, so a text search filters its matches in memory.
     let searchKeys = SearchKeyCache()
+    /// Recent relevance rankings, so paging through one costs one ranking.
+    let rankings = RankedMatchCache()
 
     /// Opens (creating if needed) the database file at `path`.
     public init(path: String, usage: DatabaseUsage = DatabaseUsage()) throws {

@@ -88,10 +88,14 @@ final class SearchKeyCache: Sendable {
 
     private let state = Mutex(Snapshot())
 
-    /// The keys as of the generation `db`'s transaction sees, or a later one another search already loaded.
-    func snapshot(_ db: Database) throws -> Snapshot {
-        let generation = try Int64.fetchOne(db, sql: "SELECT value FROM search_generation") ?? 0
-        return try state.withLock { snapshot in
+    /// The generation of postings `db`'s transaction sees.
+    static func generation(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT value FROM search_generation") ?? 0
+    }
+
+    /// The keys as of `generation` (what `db`'s transaction sees), or a later one another search already loaded.
+    func snapshot(_ db: Database, generation: Int64) throws -> Snapshot {
+        try state.withLock { snapshot in
             if snapshot.generation < generation {
                 try snapshot.load(changedAfter: snapshot.generation, db: db)
                 snapshot.generation = generation
