@@ -36,12 +36,18 @@ echo "RESULT search: ${rps} requests/s, p50 ${p50}, p99 ${p99} at ${connections}
     printf '  - name: q%s\n    path: "%s"\n' "$n" "$path"
   done
 } >"$work/search.yaml"
-echo "evenkeel load $url --scenario search.yaml --rate $rate --duration $seconds --connections 32"
-"$bin" load "$url" --scenario "$work/search.yaml" --rate "$rate" --duration "$seconds" --connections 32 \
-  --json "$work/load.json" | tail -n +2 | grep -v '^ *[0-9.]*/[0-9]* s '
-read -r p50 p99 < <(python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["latency"]; print(s["p50"], s["p99"])' "$work/load.json")
-verdict=$(python3 -c "print('met' if $p99 < 10 else 'NOT met')")
-echo "RESULT search at ${rate}/s (open model): p50 ${p50} ms, p99 ${p99} ms — target p99 < 10 ms ${verdict}"
+# open_model SCENARIO LABEL: sends the scenario's searches at $rate per second and prints the percentiles.
+open_model() {
+  local scenario=$1 label=$2
+  echo "evenkeel load $url --scenario $scenario --rate $rate --duration $seconds --connections 32"
+  "$bin" load "$url" --scenario "$work/$scenario" --rate "$rate" --duration "$seconds" --connections 32 \
+    --json "$work/$scenario.json" | tail -n +2 | grep -v '^ *[0-9.]*/[0-9]* s '
+  local p50 p99 verdict
+  read -r p50 p99 < <(python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["latency"]; print(s["p50"], s["p99"])' "$work/$scenario.json")
+  verdict=$(python3 -c "print('met' if $p99 < 10 else 'NOT met')")
+  echo "RESULT search at ${rate}/s${label} (open model): p50 ${p50} ms, p99 ${p99} ms — target p99 < 10 ms ${verdict}"
+}
+open_model search.yaml ""
 
 # The fixed mix repeats one relevance search, whose ranking the server keeps after the first request. Here the
 # relevance search draws its words from 5 × 25 × 5 lists instead, so most rankings (about half in 20 s) are
@@ -54,9 +60,4 @@ values:
     java, sql, kubernetes, aws, linux, ios, android, figma, product, design, sales, marketing]
   role: [engineer, developer, manager, designer, analyst]
 YAML
-echo "evenkeel load $url --scenario search-varied.yaml --rate $rate --duration $seconds --connections 32"
-"$bin" load "$url" --scenario "$work/search-varied.yaml" --rate "$rate" --duration "$seconds" --connections 32 \
-  --json "$work/load-varied.json" | tail -n +2 | grep -v '^ *[0-9.]*/[0-9]* s '
-read -r p50 p99 < <(python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["latency"]; print(s["p50"], s["p99"])' "$work/load-varied.json")
-verdict=$(python3 -c "print('met' if $p99 < 10 else 'NOT met')")
-echo "RESULT search at ${rate}/s, relevance words varied (open model): p50 ${p50} ms, p99 ${p99} ms — target p99 < 10 ms ${verdict}"
+open_model search-varied.yaml ", relevance words varied"
