@@ -19,4 +19,12 @@ struct HopByHopHeaderTests {
         headers.removeHopByHop()
         #expect(headers.map(\.name) == ["Host", "Accept", "X-Connection-Id"])
     }
+
+    @Test func connectionTokensThatNameNoHeaderRemoveNothingElse() {
+        var headers = HTTPHeaders([
+            ("Connection", "close, ,keep-alive"), ("Transfer-Encoding", "gzip"), ("Closed", "1"), ("Keep-Alive-Not", "2"),
+        ])
+        headers.removeHopByHop()
+        #expect(headers.map(\.name) == ["Closed", "Keep-Alive-Not"])
+    }
 }
