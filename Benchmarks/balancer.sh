@@ -2,9 +2,10 @@
 # Balancer benchmark: two identical nginx upstreams serving a small file, and in front of them, one at a time,
 # Evenkeel, HAProxy and nginx as reverse proxies (round robin, keep-alive to upstreams), plus direct access.
 # wrk drives each for the same time and connections; proxy CPU per request comes from /proc/PID/stat.
-# Prints requests/s, p50/p99 and CPU µs/request, then the Evenkeel/HAProxy and Evenkeel/nginx ratios. A last row,
-# nio-floor, is a SwiftNIO proxy that only copies bytes between paired connections (one upstream, no HTTP): what
-# Evenkeel costs above it is its HTTP handling, not SwiftNIO or the kernel.
+# Prints requests/s, p50/p99 and CPU µs/request, then the Evenkeel/HAProxy and Evenkeel/nginx ratios. Two last
+# rows are SwiftNIO proxies on paired connections to one upstream: nio-floor copies bytes, nio-http passes each
+# message through SwiftNIO's HTTP/1 codecs unchanged. The steps between them and Evenkeel split its cost into
+# SwiftNIO and the kernel, SwiftNIO's HTTP codecs, and Evenkeel's own handling.
 # Usage: Benchmarks/balancer.sh [connections] [seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,8 +16,9 @@ install_missing wrk:wrk haproxy:haproxy nginx:nginx-light
 build_release
 start_work
 up1=$(free_port); up2=$(free_port); p_even=$(free_port); a_even=$(free_port); p_ha=$(free_port); p_ngx=$(free_port)
-p_floor=$(free_port)
-# The floor under any SwiftNIO proxy: bytes copied between paired connections, no HTTP (Benchmarks/NIOFloor).
+p_floor=$(free_port); p_hfloor=$(free_port)
+# The floors under any SwiftNIO proxy (Benchmarks/NIOFloor): paired connections that copy bytes, and paired
+# connections that pass messages through SwiftNIO's HTTP/1 decoders and encoders unchanged.
 swift build -c release --package-path Benchmarks/NIOFloor >/dev/null
 floor_bin=$(swift build -c release --package-path Benchmarks/NIOFloor --show-bin-path)/NIOFloor
 head -c 512 /dev/urandom | base64 > "$work/index.html"
@@ -74,7 +76,8 @@ http { access_log off; keepalive_requests 1000000;
     location / { proxy_pass http://pool; proxy_http_version 1.1; proxy_set_header Connection ""; } } }
 CONF
 nginx -c "$work/px/nginx.conf" -p "$work/px" & pid_ngx=$!; pids+=($pid_ngx)
-"$floor_bin" "$p_floor" "$up1" > "$work/floor.log" 2>&1 & pid_floor=$!; pids+=($pid_floor)
+"$floor_bin" bytes "$p_floor" "$up1" > "$work/floor.log" 2>&1 & pid_floor=$!; pids+=($pid_floor)
+"$floor_bin" http "$p_hfloor" "$up1" > "$work/hfloor.log" 2>&1 & pid_hfloor=$!; pids+=($pid_hfloor)
 sleep 2
 
 # CPU ticks (utime+stime) of a process and its children threads/processes named by a pid list.
@@ -106,6 +109,7 @@ run evenkeel "http://127.0.0.1:$p_even" "$pid_even"
 run haproxy "http://127.0.0.1:$p_ha" "$pid_ha"
 run nginx "http://127.0.0.1:$p_ngx" "$pid_ngx"
 run nio-floor "http://127.0.0.1:$p_floor" "$pid_floor"
+run nio-http "http://127.0.0.1:$p_hfloor" "$pid_hfloor"
 python3 - "$work/summary" <<'PY'
 import sys
 rows = {l.split()[0]: l.split()[1:] for l in open(sys.argv[1])}
@@ -113,7 +117,8 @@ e_rps, e_cpu = float(rows["evenkeel"][0]), float(rows["evenkeel"][1])
 for peer in ("haproxy", "nginx"):
     rps, cpu = float(rows[peer][0]), float(rows[peer][1])
     print(f"RATIO evenkeel/{peer}: throughput {e_rps/rps:.2f}x, CPU per request {e_cpu/cpu:.2f}x")
-f_cpu = float(rows["nio-floor"][1])
-print(f"FLOOR a byte-copying SwiftNIO proxy costs {f_cpu:.1f} us per request; Evenkeel's HTTP handling adds {e_cpu - f_cpu:.1f} us")
+f_cpu, h_cpu = float(rows["nio-floor"][1]), float(rows["nio-http"][1])
+print(f"FLOOR a byte-copying SwiftNIO proxy costs {f_cpu:.1f} us per request; SwiftNIO's HTTP codecs add {h_cpu - f_cpu:.1f} us; "
+      f"Evenkeel's own handling adds {e_cpu - h_cpu:.1f} us more")
 PY
 echo "(wrk -t 1 -c $connections -d ${seconds}s per target; upstreams: nginx static file; machine: $(nproc) cores, shared)"

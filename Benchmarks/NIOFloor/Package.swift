@@ -8,7 +8,10 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "NIOFloor",
-            dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: [.swiftLanguageMode(.v6)])
     ]
 )

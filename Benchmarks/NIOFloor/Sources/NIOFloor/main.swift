@@ -1,9 +1,12 @@
-// The floor under any SwiftNIO proxy on this machine: each client connection gets its own upstream connection and
-// bytes are copied both ways, with no HTTP parsing, no balancing and no limits. Benchmarks/balancer.sh measures it
-// next to Evenkeel, HAProxy and nginx, so the gap between it and Evenkeel is what Evenkeel's HTTP handling costs.
+// The floors under any SwiftNIO proxy on this machine: each client connection gets its own upstream connection,
+// with no balancing and no limits. In `bytes` mode bytes are copied both ways; in `http` mode every message goes
+// through SwiftNIO's HTTP/1 decoders and encoders on both sides and is passed on unchanged. Benchmarks/balancer.sh
+// measures both next to Evenkeel, HAProxy and nginx: the gaps say what SwiftNIO, its HTTP codecs and Evenkeel's
+// own handling each cost per request.
 //
-// Usage: NIOFloor LISTEN_PORT UPSTREAM_PORT
+// Usage: NIOFloor bytes|http LISTEN_PORT UPSTREAM_PORT
 import NIOCore
+import NIOHTTP1
 import NIOPosix
 
 /// Copies what one channel reads to its partner. Both channels of a pair live on the client's event loop, which
@@ -25,17 +28,91 @@ final class ByteCopier: ChannelInboundHandler, @unchecked Sendable {
     func channelInactive(context: ChannelHandlerContext) { partner?.context?.close(promise: nil) }
 }
 
+/// The client side of an `http` pair: request parts go upstream as client parts. Same threading as `ByteCopier`.
+final class RequestRelay: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+    var upstream: ResponseRelay?
+    var context: ChannelHandlerContext?
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        upstream = nil
+    }
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard let upstream = upstream?.context else { return }
+        let part: HTTPClientRequestPart
+        switch unwrapInboundIn(data) {
+        case .head(let head): part = .head(head)
+        case .body(let body): part = .body(.byteBuffer(body))
+        case .end(let trailers): part = .end(trailers)
+        }
+        upstream.write(NIOAny(part), promise: nil)
+    }
+    func channelReadComplete(context: ChannelHandlerContext) { upstream?.context?.flush() }
+    func channelInactive(context: ChannelHandlerContext) { upstream?.context?.close(promise: nil) }
+}
+
+/// The upstream side of an `http` pair: response parts go to the client as server parts.
+final class ResponseRelay: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundOut = HTTPClientRequestPart
+    var client: RequestRelay?
+    var context: ChannelHandlerContext?
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        client = nil
+    }
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard let client = client?.context else { return }
+        let part: HTTPServerResponsePart
+        switch unwrapInboundIn(data) {
+        case .head(let head): part = .head(head)
+        case .body(let body): part = .body(.byteBuffer(body))
+        case .end(let trailers): part = .end(trailers)
+        }
+        client.write(NIOAny(part), promise: nil)
+    }
+    func channelReadComplete(context: ChannelHandlerContext) { client?.context?.flush() }
+    func channelInactive(context: ChannelHandlerContext) { client?.context?.close(promise: nil) }
+}
+
 let arguments = CommandLine.arguments
-guard arguments.count == 3, let listenPort = Int(arguments[1]), let upstreamPort = Int(arguments[2]) else {
-    print("usage: NIOFloor LISTEN_PORT UPSTREAM_PORT")
+guard arguments.count == 4, ["bytes", "http"].contains(arguments[1]), let listenPort = Int(arguments[2]),
+    let upstreamPort = Int(arguments[3])
+else {
+    print("usage: NIOFloor bytes|http LISTEN_PORT UPSTREAM_PORT")
     exit(64)
 }
+let http = arguments[1] == "http"
 let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
 let server = try await ServerBootstrap(group: group)
     .serverChannelOption(.backlog, value: 256)
     .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
     .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
     .childChannelInitializer { client in
+        if http {
+            let relay = RequestRelay()
+            return client.pipeline.addHandlers([
+                ByteToMessageHandler(HTTPRequestDecoder()), HTTPResponseEncoder(), relay,
+            ]).flatMap {
+                ClientBootstrap(group: client.eventLoop)
+                    .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                    .channelInitializer { channel in
+                        let upstream = ResponseRelay()
+                        upstream.client = relay
+                        relay.upstream = upstream
+                        return channel.pipeline.addHandlers([
+                            HTTPRequestEncoder(), ByteToMessageHandler(HTTPResponseDecoder()), upstream,
+                        ])
+                    }
+                    .connect(host: "127.0.0.1", port: upstreamPort)
+                    .map { _ in () }
+            }
+        }
         let downstream = ByteCopier()
         return client.pipeline.addHandler(downstream).flatMap {
             ClientBootstrap(group: client.eventLoop)
@@ -51,5 +128,5 @@ let server = try await ServerBootstrap(group: group)
         }
     }
     .bind(host: "127.0.0.1", port: listenPort).get()
-print("NIOFloor on \(listenPort) -> \(upstreamPort)")
+print("NIOFloor \(arguments[1]) on \(listenPort) -> \(upstreamPort)")
 try await server.closeFuture.get()
