@@ -32,13 +32,19 @@ final class ClientTimeoutHandler: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        timeout = LazyTimeout(on: context.eventLoop) { [weak self] in self?.expired() }
+        // Held strongly until `cancel()` on close or removal (see LazyTimeout: no weak references here).
+        timeout = LazyTimeout(on: context.eventLoop) { self.expired() }
         if context.channel.isActive { startIdle() }
     }
 
     func channelActive(context: ChannelHandlerContext) {
         startIdle()
         context.fireChannelActive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timeout?.cancel()
+        self.context = nil
     }
 
     func channelInactive(context: ChannelHandlerContext) {

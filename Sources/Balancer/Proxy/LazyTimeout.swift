@@ -7,9 +7,14 @@ import NIOCore
 /// The proxy re-arms its idle, response and upstream-idle timeouts on every request; scheduling and cancelling a
 /// task each time (a heap insert, a linear search to cancel, a closure and a promise) cost more than the timeouts
 /// are worth. Bound to one event loop: every call happens on it.
+///
+/// Nothing here is referenced weakly: an object that ever is gets a side table, and from then on every retain and
+/// release of it takes the runtime's slow path (2-3 % of the proxy's CPU, measured). The expiry closure may hold
+/// its owner strongly instead; `cancel()` drops it, so an owner must cancel when its channel closes.
 final class LazyTimeout {
     private let loop: any EventLoop
-    private let onExpiry: () -> Void
+    /// Called when an armed deadline passes; nil once cancelled, which also releases whatever it captured.
+    private var onExpiry: (() -> Void)?
     /// When the timeout expires, nil when disarmed.
     private var deadline: NIODeadline?
     /// The one scheduled task and when it runs.
@@ -37,15 +42,18 @@ final class LazyTimeout {
         deadline = nil
     }
 
-    /// Disarms and cancels the pending task: for a connection that is closing.
+    /// Disarms for good and cancels the pending task: for a connection that is closing. Releases the expiry
+    /// closure, breaking the cycle with an owner it captured.
     func cancel() {
         deadline = nil
+        onExpiry = nil
         pending?.task.cancel()
         pending = nil
     }
 
     private func schedule(at deadline: NIODeadline) {
-        let task = loop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self] () -> Void in self?.fired() }
+        // The task holds the timeout until it runs or is cancelled, at the latest one timeout from now.
+        let task = loop.assumeIsolated().scheduleTask(deadline: deadline) { () -> Void in self.fired() }
         pending = (task, deadline)
     }
 
@@ -57,6 +65,6 @@ final class LazyTimeout {
             return
         }
         self.deadline = nil
-        onExpiry()
+        onExpiry?()
     }
 }

@@ -46,8 +46,9 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        responseTimeout = LazyTimeout(on: context.eventLoop) { [weak self] in
-            guard let self, case .proxying(let ex) = self.state else { return }
+        // Held strongly until `cancel()` on close or removal (see LazyTimeout: no weak references here).
+        responseTimeout = LazyTimeout(on: context.eventLoop) {
+            guard case .proxying(let ex) = self.state else { return }
             self.responseTimedOut(ex)
         }
         clientIP = context.channel.remoteAddress?.ipAddress
@@ -150,6 +151,11 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable, case .proxying(let ex) = state { ex.upstream?.resumeReading() }
         context.fireChannelWritabilityChanged()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        responseTimeout?.cancel()
+        self.context = nil
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -44,9 +44,15 @@ final class UpstreamHandler: ChannelDuplexHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        idleTimeout = LazyTimeout(on: context.eventLoop) { [weak self] in
-            if case .idle = self?.state { self?.close() }
+        // Held strongly until `cancel()` on close or removal (see LazyTimeout: no weak references here).
+        idleTimeout = LazyTimeout(on: context.eventLoop) {
+            if case .idle = self.state { self.close() }
         }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        idleTimeout?.cancel()
+        self.context = nil
     }
 
     func lease(to delegate: any UpstreamDelegate) {

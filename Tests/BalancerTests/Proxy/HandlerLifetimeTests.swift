@@ -1,0 +1,57 @@
+@testable import Balancer
+import NIOCore
+import NIOEmbedded
+import NIOHTTP1
+import Testing
+
+/// The proxy's handlers hold their timeouts' closures strongly (no weak references: they would send every retain
+/// and release of the handler down the runtime's slow path). Closing the channel must still free them, or every
+/// connection would leak its handler and pipeline.
+@Suite("Handlers are freed when their channel closes")
+struct HandlerLifetimeTests {
+    /// Runs `body` with a connected embedded channel around a handler it makes, closes the channel, and returns a
+    /// weak reference to the handler, which must be nil once nothing else holds it.
+    func freedAfterClose<Handler: ChannelHandler & AnyObject>(
+        _ make: () -> Handler, _ body: (Handler, EmbeddedChannel, EmbeddedEventLoop) throws -> Void
+    ) throws -> Bool {
+        weak var weakHandler: Handler?
+        weak var weakChannel: EmbeddedChannel?
+        let loop = EmbeddedEventLoop()
+        do {
+            let handler = make()
+            weakHandler = handler
+            let channel = EmbeddedChannel(handler: handler, loop: loop)
+            weakChannel = channel
+            try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9)).wait()
+            try body(handler, channel, loop)
+            _ = try? channel.finish()
+        }
+        loop.run()
+        return weakHandler == nil && weakChannel == nil
+    }
+
+    @Test func clientTimeoutHandlerWithAnArmedTimerIsFreed() throws {
+        let freed = try freedAfterClose({ ClientTimeoutHandler(idle: .seconds(60), headerRead: .seconds(2)) }) { _, channel, _ in
+            // A partial head arms the header-read timer: a scheduled task holding the timeout, which holds the handler.
+            try channel.writeInbound(ByteBuffer(string: "GET / HTTP/1.1\r\nhost"))
+            _ = try channel.readInbound(as: ByteBuffer.self)
+        }
+        #expect(freed)
+    }
+
+    @Test func idleUpstreamConnectionWithItsIdleTimerIsFreed() throws {
+        let freed = try freedAfterClose({ UpstreamHandler(address: "127.0.0.1:9") }) { handler, _, _ in
+            final class Nobody: UpstreamDelegate {
+                func upstreamReceived(_ part: HTTPClientResponsePart) {}
+                func upstreamReadComplete() {}
+                func upstreamFailed(_ error: any Error) {}
+                func upstreamWritabilityChanged(isWritable: Bool) {}
+                var clientIsWritable: Bool { true }
+            }
+            let delegate = Nobody()
+            handler.lease(to: delegate)
+            handler.makeIdle(idleTimeout: .seconds(30))
+        }
+        #expect(freed)
+    }
+}
