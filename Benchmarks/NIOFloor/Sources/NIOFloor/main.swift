@@ -29,6 +29,10 @@ final class ByteCopier: ChannelInboundHandler, @unchecked Sendable {
 }
 
 /// The client side of an `http` pair: request parts go upstream as client parts. Same threading as `ByteCopier`.
+///
+/// `RequestRelay` and `ResponseRelay` mirror each other on purpose. A generic relay with a conversion closure and
+/// an existential partner measured 1-4 µs per request slower (three alternating 5 s rounds each), and a floor
+/// must not carry overhead of its own.
 final class RequestRelay: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
