@@ -28,22 +28,23 @@ public enum ScenarioError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// One line a person reads: location first, then what is wrong and what was expected.
+    /// One line a person reads: location first, then what is wrong and what was expected. Faults a balancer
+    /// configuration can have too are worded by `ConfigError`, so both files read alike.
     public var description: String {
         switch self {
         case .unreadable(let file, let reason):
             return "\(file): cannot read scenario: \(reason)"
         case .syntax(let l, let problem):
-            return "\(l): YAML syntax error: \(problem)"
+            return ConfigError.syntax(l, problem: problem).description
         case .unknownKey(let l, let key, let section, let known, let suggestion):
-            let hint = suggestion.map { "; did you mean '\($0)'?" } ?? "; expected one of \(known.joined(separator: ", "))"
-            return "\(l): unknown key '\(key)' in \(section)\(hint)"
+            let base = ConfigError.unknownKey(l, key: key, section: section, suggestion: suggestion).description
+            return suggestion == nil ? "\(base); expected one of \(known.joined(separator: ", "))" : base
         case .missingKey(let l, let key, let section):
-            return "\(l): \(section) is missing the required key '\(key)'"
+            return ConfigError.missingKey(l, key: key, section: section).description
         case .wrongType(let l, let key, let expected):
-            return "\(l): '\(key)' has the wrong type; expected \(expected)"
+            return ConfigError.wrongType(l, key: key, expected: expected).description
         case .invalidValue(let l, let key, let value, let expected):
-            return "\(l): invalid value '\(value)' for '\(key)'; expected \(expected)"
+            return ConfigError.invalidValue(l, key: key, value: value, expected: expected).description
         case .unknownPlaceholder(let l, let name, let defined):
             let known = defined.isEmpty ? "no values are defined (add them under 'values')" : "defined: \(defined.joined(separator: ", "))"
             return "\(l): template uses '{{\(name)}}', which is not defined; \(known)"
