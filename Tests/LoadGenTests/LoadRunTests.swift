@@ -75,7 +75,11 @@ struct LoadRunTests {
         // Achieved: what was actually sent in each second, on a real server.
         let held = (42...58).contains(seconds[0].sent) && (180...220).contains(seconds[1].sent) && (42...58).contains(seconds[2].sent)
         #expect(held || Self.reportedItFellBehind(report), "sent \(seconds.map(\.sent)) with send lag p99 \(report.sendLagP99) ms")
-        #expect(seconds.map(\.completed).reduce(0, +) >= 290)
+        // Every request of the schedule was sent and answered. Not counted per second: `completed` is when answers
+        // arrived, and on a starved machine (CI builds and tests in parallel) the last ones arrive after second 3.
+        #expect(report.scheduled == 300)
+        #expect(report.requests == 300)
+        #expect(report.statuses["200"] == 300)
     }
 
     @Test(.timeLimit(.minutes(1)))
