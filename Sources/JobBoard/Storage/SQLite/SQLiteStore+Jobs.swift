@@ -90,7 +90,7 @@ extension SQLiteStore {
             while let row = try rows.next() {
                 let job = Self.job(from: row)
                 // The key cache may be a commit ahead of this transaction; show only what the transaction sees live.
-                guard job.status == .published else { continue }
+                guard job.status == .published, job.expiresAt.map({ $0 > now }) ?? true else { continue }
                 jobs[job.id] = job
             }
             return keys.compactMap { key in jobs[key.id].map { ($0, key.key) } }
@@ -116,22 +116,28 @@ extension SQLiteStore {
         let match = search.searchTerms.map { terms in
             terms.map { "\"\($0.replacingOccurrences(of: "\"", with: "\"\""))\"" }.joined(separator: " ")
         }
-        let ids: Statement
-        if let match {
-            ids = try db.cachedStatement(
-                sql: """
-                    SELECT rowid\(ranked ? ", bm25(jobs_fts, 10.0, 4.0, 1.0, 6.0)" : "") FROM jobs_fts WHERE jobs_fts MATCH ?
-                    \(newest ? "ORDER BY rowid DESC" : "")
-                    """)
-            ids.arguments = [match]
-        } else {
-            ids = try db.cachedStatement(
-                sql: "SELECT job_id FROM job_tags WHERE tag = ?\(newest ? " ORDER BY job_id DESC" : "")")
-            ids.arguments = [tags.removeFirst()]
+        let driver = tags.isEmpty || match != nil ? nil : tags.removeFirst()
+        /// The statement whose rows drive the search: the text match, or without words the first tag's postings.
+        func ids() throws -> Statement {
+            let statement: Statement
+            if let match {
+                statement = try db.cachedStatement(
+                    sql: """
+                        SELECT rowid\(ranked ? ", bm25(jobs_fts, 10.0, 4.0, 1.0, 6.0)" : "") FROM jobs_fts WHERE jobs_fts MATCH ?
+                        \(newest ? "ORDER BY rowid DESC" : "")
+                        """)
+                statement.arguments = [match]
+            } else {
+                statement = try db.cachedStatement(
+                    sql: "SELECT job_id FROM job_tags WHERE tag = ?\(newest ? " ORDER BY job_id DESC" : "")")
+                statement.arguments = [driver]
+            }
+            return statement
         }
         var tagged: Set<Int64>?
         for tag in tags {
-            // Not the cached statement: without words the first tag's may be that very statement, still to run.
+            // A statement of its own: without words the driving statement is this same SQL, cached, and sharing it
+            // would tie its arguments to the order these run in.
             let statement = try db.makeStatement(sql: "SELECT job_id FROM job_tags WHERE tag = ?")
             statement.arguments = [tag]
             var ids = Set<Int64>()
@@ -154,7 +160,7 @@ extension SQLiteStore {
                 ranking = kept
             } else {
                 ranking = RankedMatchCache.Ranking()
-                try ids.forEachID { id, rank in
+                try ids().forEachID { id, rank in
                     ranking.ids.append(id)
                     ranking.ranks.append(rank)
                     return true
@@ -163,7 +169,7 @@ extension SQLiteStore {
             }
             for index in ranking.ids.indices { _ = consider(ranking.ids[index], ranking.ranks[index]) }
         } else {
-            try ids.forEachID(consider)
+            try ids().forEachID(consider)
         }
         return top.ordered
     }
