@@ -111,4 +111,20 @@ struct SearchKeyCacheTests {
             #expect(try await Self.titles(reader, first) == ["Office Manager"])
         }
     }
+
+    @Test func aKeyStoredPastTheDenseIdsIsStillFoundOnceTheTableGrowsOverIt() {
+        var snapshot = SearchKeyCache.Snapshot()
+        var key = SearchKey.empty
+        key.isPresent = true
+        key.publishedAt = 7
+        // Past the dense table's first bound (65,536 ids while it holds few keys): kept aside.
+        snapshot.set(key, for: 70_000)
+        // Enough keys that the bound passes 80,000, then an id that makes the dense table cover 70,000.
+        for id in Int64(1)...20_000 { snapshot.set(key, for: id) }
+        snapshot.set(key, for: 80_000)
+        #expect(snapshot.key(70_000)?.publishedAt == 7)
+        snapshot.set(nil, for: 70_000)
+        #expect(snapshot.key(70_000) == nil)
+    }
 }
+

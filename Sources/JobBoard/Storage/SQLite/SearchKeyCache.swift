@@ -35,7 +35,8 @@ final class SearchKeyCache: Sendable {
             return id < 0 ? -.infinity : latestPublicationUpTo[Int(id)]
         }
 
-        fileprivate mutating func set(_ key: SearchKey?, for id: Int64) {
+        /// Stores or (with nil) removes the key of `id`.
+        mutating func set(_ key: SearchKey?, for id: Int64) {
             let had = self.key(id) != nil
             count += (key != nil ? 1 : 0) - (had ? 1 : 0)
             if id >= 0 && id < Int64(dense.count) {
@@ -43,6 +44,11 @@ final class SearchKeyCache: Sendable {
             } else if let key, id >= 0, id < Int64(Swift.max(65_536, 4 * count)) {
                 dense.append(contentsOf: repeatElement(.empty, count: Int(id) - dense.count + 1))
                 dense[Int(id)] = key
+                // Sparse ids the dense table now covers move into it: `key(_:)` looks only there for them.
+                for (sparseID, sparseKey) in sparse where sparseID < Int64(dense.count) {
+                    dense[Int(sparseID)] = sparseKey
+                    sparse[sparseID] = nil
+                }
             } else {
                 sparse[id] = key
             }
