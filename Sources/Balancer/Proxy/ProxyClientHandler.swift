@@ -7,9 +7,9 @@ import NIOHTTP1
 /// with backpressure (each side reads only while the other is writable), retries where that is safe, and
 /// answers with a clear status when it cannot proxy.
 final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private enum State {
         /// Waiting for the next request head.
@@ -33,15 +33,19 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     /// The response timeout of the exchange in progress: armed when its request is sent upstream, disarmed when
     /// the response starts or the attempt ends.
     private var responseTimeout: LazyTimeout?
-    /// Request parts that arrived behind a complete request still being answered (HTTP pipelining).
-    private var pipelined: [HTTPServerRequestPart] = []
-    private var drainingPipelined = false
+    /// Cuts the client's bytes into requests. Requests pipelined behind the one in progress wait in it, unparsed,
+    /// until that one is answered (reads pause meanwhile).
+    private var reader: MessageReader
+    /// Set while requests are being read from `reader`, so a response finished meanwhile does not start a
+    /// second reading loop.
+    private var readingRequests = false
 
-    init(runtime: BalancerRuntime, connections: UpstreamConnectionPool, timeouts: ClientTimeoutHandler, shutdown: ShutdownSignal) {
+    init(runtime: BalancerRuntime, connections: UpstreamConnectionPool, timeouts: ClientTimeoutHandler, shutdown: ShutdownSignal, maxHeadBytes: Int) {
         self.runtime = runtime
         self.connections = connections
         self.timeouts = timeouts
         self.shutdown = shutdown
+        self.reader = MessageReader(maxHeadBytes: maxHeadBytes)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -57,67 +61,75 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     // MARK: Client side
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
-        // A pipelined request behind the one in progress waits its turn (reads pause meanwhile).
-        if case .proxying(let ex) = state, ex.requestComplete || !pipelined.isEmpty {
-            pipelined.append(part)
-            return
-        }
-        if !pipelined.isEmpty {
-            pipelined.append(part)
-            return
-        }
-        handle(part, context: context)
+        reader.feed(unwrapInboundIn(data))
+        readRequests()
     }
 
-    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
-        switch (part, state) {
-        case (.head(let head), .awaitingRequest):
-            timeouts.requestHeadReceived()
-            begin(head, context: context)
-        case (.body(let buffer), .proxying(let ex)):
-            ex.bodyBytes += buffer.readableBytes
-            if ex.bodyBytes > ex.generation.config.limits.maxBodyBytes {
-                abortTooLarge(ex)
-                return
-            }
-            forward(.body(.byteBuffer(buffer)), ex)
-        case (.end(let trailers), .proxying(let ex)):
-            ex.requestComplete = true
-            forward(.end(trailers), ex)
-        case (_, .discarding), (_, .closed):
-            break
-        case (.head, _), (.body, .awaitingRequest), (.end, .awaitingRequest):
-            // The HTTP decoder never produces these orders; treat it as a protocol error.
-            localResponse(status: .badRequest, message: "malformed request", close: true)
-        }
-    }
-
-    /// Runs requests that were pipelined behind the one that just finished, then resumes reading.
-    private func drainPipelined() {
-        guard !drainingPipelined, let context else { return }
-        drainingPipelined = true
-        defer { drainingPipelined = false }
-        loop: while !pipelined.isEmpty {
+    /// Reads request heads and body bytes from what the client sent, as far as the exchange in progress allows:
+    /// bytes behind a complete request wait until its response is done.
+    private func readRequests() {
+        guard !readingRequests else { return }
+        readingRequests = true
+        defer { readingRequests = false }
+        while true {
             switch state {
-            case .proxying(let ex) where ex.requestComplete:
-                break loop
             case .discarding, .closed:
-                pipelined.removeAll()
+                reader.discardBuffered()
+                return
+            case .proxying(let ex) where ex.requestComplete:
                 return
             case .awaitingRequest, .proxying:
-                handle(pipelined.removeFirst(), context: context)
+                break
+            }
+            let event: MessageReader.Event
+            do {
+                guard let next = try reader.next() else { return }
+                event = next
+            } catch {
+                refuse(error)
+                return
+            }
+            switch (event, state) {
+            case (.head(let bytes), .awaitingRequest):
+                timeouts.requestHeadReceived()
+                begin(bytes)
+            case (.body(let bytes), .proxying(let ex)):
+                if reader.bodyDataBytes > ex.generation.config.limits.maxBodyBytes {
+                    abortTooLarge(ex)
+                    return
+                }
+                forward(bytes, ex)
+            case (.end, .proxying(let ex)):
+                ex.requestComplete = true
+            default:
+                // The reader yields head, body, end in order, and a head only between exchanges.
+                localResponse(status: .badRequest, message: "malformed request", close: true)
+                return
             }
         }
-        // Parts forwarded from the queue are not followed by a channelReadComplete: flush them here.
+    }
+
+    /// Answers a request the reader refused (malformed, ambiguous or too large) and closes the connection.
+    private func refuse(_ error: WireError) {
+        if case .proxying(let ex) = state, ex.responseStarted {
+            context?.close(promise: nil)
+            return
+        }
+        localResponse(status: HTTPResponseStatus(statusCode: error.status), message: "malformed request: \(error)", close: true)
+    }
+
+    /// Reads requests that were pipelined behind the one that just finished, then resumes reading.
+    private func drainPipelined() {
+        readRequests()
+        // Bytes forwarded from the buffer are not followed by a channelReadComplete: flush them here.
         if case .proxying(let ex) = state { ex.upstream?.flush() }
-        if pipelined.isEmpty { resumeClientReading() }
+        if !reader.hasBufferedBytes { resumeClientReading() }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent {
             // Graceful shutdown: an idle connection closes now, a busy one after its exchange.
-            if case .awaitingRequest = state, pipelined.isEmpty { context.close(promise: nil) }
+            if case .awaitingRequest = state, reader.isAtMessageBoundary { context.close(promise: nil) }
             return
         }
         context.fireUserInboundEventTriggered(event)
@@ -129,12 +141,14 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     }
 
     func read(context: ChannelHandlerContext) {
-        if !pipelined.isEmpty {
-            pendingRead = true
-            return
-        }
-        if case .proxying(let ex) = state, !ex.requestComplete {
-            guard let upstream = ex.upstream, upstream.isWritable else {
+        if case .proxying(let ex) = state {
+            if ex.requestComplete {
+                // A pipelined request is waiting: read no more until it is taken.
+                if reader.hasBufferedBytes {
+                    pendingRead = true
+                    return
+                }
+            } else if ex.upstream.map({ !$0.isWritable }) ?? true {
                 pendingRead = true
                 return
             }
@@ -160,6 +174,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
 
     func channelInactive(context: ChannelHandlerContext) {
         responseTimeout?.cancel()
+        reader.discardBuffered()
         if case .proxying(let ex) = state {
             if let upstream = ex.upstream {
                 ex.upstream = nil
@@ -172,63 +187,70 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if let parserError = error as? HTTPParserError {
-            let status: HTTPResponseStatus = parserError == .headerOverflow ? .requestHeaderFieldsTooLarge : .badRequest
-            if case .proxying(let ex) = state, ex.responseStarted {
-                context.close(promise: nil)
-            } else {
-                localResponse(status: status, message: "malformed request: \(parserError)", close: true)
-            }
-            return
-        }
         context.close(promise: nil)
     }
 
-    private func begin(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+    private func begin(_ bytes: ByteBuffer) {
+        guard let context else { return }
         let generation = runtime.generation
         let config = generation.config
-        if RequestHeadRewriter.size(of: head) > config.limits.maxHeaderBytes {
-            localResponse(status: .requestHeaderFieldsTooLarge, message: "request head too large", close: true)
+        // A reload may change the limit; it applies from the next request head on.
+        reader.maxHeadBytes = config.limits.maxHeaderBytes
+        let head: RequestHead
+        do {
+            head = try RequestHead(bytes)
+        } catch {
+            refuse(error)
             return
         }
-        let lengths = head.headers["content-length"]
-        if let declared = lengths.first {
-            guard lengths.count == 1, let length = Int(declared), length >= 0 else {
-                localResponse(status: .badRequest, message: "invalid Content-Length", close: true)
-                return
-            }
-            if length > config.limits.maxBodyBytes {
-                localResponse(status: .payloadTooLarge, message: "request body larger than \(config.limits.maxBodyBytes) bytes", close: true)
-                return
-            }
+        if let length = head.headers.contentLength, length > config.limits.maxBodyBytes {
+            localResponse(status: .payloadTooLarge, message: "request body larger than \(config.limits.maxBodyBytes) bytes", close: true)
+            return
         }
-        let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-        guard path.hasPrefix("/"), let pool = generation.pool(forPath: path) else {
+        guard head.path.hasPrefix("/"), let pool = generation.pool(forPath: head.path) else {
             localResponse(status: .badRequest, message: "request target must be an absolute path", close: true)
             return
         }
-        if head.headers["expect"].contains(where: { $0.lowercased() == "100-continue" }) {
-            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
+        if head.headers.expectsContinue, head.isHTTP11 {
+            context.writeAndFlush(wrapOutboundOut(ByteBuffer(staticString: "HTTP/1.1 100 Continue\r\n\r\n")), promise: nil)
         }
         var key: String? = nil
         if case .consistentHash(let source, _) = pool.config.algorithm {
-            key = RequestHeadRewriter.hashKey(head, source: source, clientIP: clientIP)
+            key = Self.hashKey(head, source: source, clientIP: clientIP)
         }
-        let keepAlive = head.isKeepAlive && head.version == .http1_1 && !shutdown.isShuttingDown
-        let ex = ProxyExchange(
-            head: head, upstreamHead: RequestHeadRewriter.upstream(head, clientIP: clientIP, ids: &requestIDs),
-            generation: generation, pool: pool, key: key, keepAlive: keepAlive)
+        let keepAlive = head.wantsKeepAlive && head.isHTTP11 && !shutdown.isShuttingDown
+        let upstreamHead = HeadWriter.upstreamRequest(head, clientIP: clientIP, ids: &requestIDs, allocator: context.channel.allocator)
+        reader.startBody(head.bodyFraming)
+        let ex = ProxyExchange(head: head, upstreamHead: upstreamHead, generation: generation, pool: pool, key: key, keepAlive: keepAlive)
         state = .proxying(ex)
         pool.noteRequest()
         startAttempt(ex)
     }
 
-    private func forward(_ part: HTTPClientRequestPart, _ ex: ProxyExchange) {
-        ex.remember(part)
+    /// The hash key of a request for a consistent-hash pool.
+    static func hashKey(_ head: RequestHead, source: HashKeySource, clientIP: String?) -> String? {
+        switch source {
+        case .sourceIP:
+            return clientIP
+        case .header(let name):
+            return head.values(of: name).first ?? clientIP
+        case .cookie(let name):
+            for line in head.values(of: "cookie") {
+                for pair in line.split(separator: ";") {
+                    let parts = pair.split(separator: "=", maxSplits: 1)
+                    if parts.count == 2, parts[0].trimmingSpaces() == name { return parts[1].trimmingSpaces() }
+                }
+            }
+            return clientIP
+        }
+    }
+
+    private func forward(_ bytes: ByteBuffer, _ ex: ProxyExchange) {
+        ex.remember(bytes)
         if let upstream = ex.upstream {
-            upstream.send(part, flush: false)
+            upstream.send(bytes)
         } else {
-            ex.unsent.append(part)
+            ex.unsent.append(bytes)
         }
     }
 
@@ -274,7 +296,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     private func connect(_ ex: ProxyExchange, index: Int) {
         let backend = ex.pool.backends[index]
         let timeouts = ex.generation.config.timeouts
-        connections.lease(host: backend.config.address.host, port: backend.config.address.port, connectTimeout: timeouts.connect) { result in
+        connections.lease(key: backend.poolKey, host: backend.config.address.host, port: backend.config.address.port, connectTimeout: timeouts.connect) { result in
             switch result {
             case .failure(let error):
                 guard self.isCurrent(ex), ex.backend == index else { return }
@@ -288,9 +310,9 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
                     return
                 }
                 ex.upstream = upstream
-                upstream.lease(to: self)
-                upstream.send(.head(ex.upstreamHead), flush: false)
-                for part in ex.unsent { upstream.send(part, flush: false) }
+                upstream.lease(to: self, requestIsHEAD: ex.head.isHEAD, dechunk: !ex.head.isHTTP11)
+                upstream.send(ex.upstreamHead)
+                for bytes in ex.unsent { upstream.send(bytes) }
                 ex.unsent = []
                 upstream.flush()
                 self.responseTimeout?.arm(in: TimeAmount(timeouts.response))
@@ -318,7 +340,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         responseTimeout?.disarm()
         let retry = ex.pool.config.retry
         let untried = ex.pool.picker.candidates(effectiveWeights: ex.pool.effectiveWeights(), excluding: ex.tried)
-        if !ex.responseStarted, ex.replayable, connectFailure || ex.head.method.isIdempotent,
+        if !ex.responseStarted, ex.replayable, connectFailure || ex.head.isIdempotent,
             ex.attempts <= retry.attempts, !untried.isEmpty, ex.pool.takeRetryToken()
         {
             if let failed = ex.lastBackend { ex.pool.backends[failed].recordRetry() }
@@ -372,14 +394,11 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
             }
             releaseSlot(ex, latency: nil)
         }
-        let body = "\(status.code) \(status.reasonPhrase): \(message)\n"
-        var headers = HTTPHeaders([("content-type", "text/plain; charset=utf-8"), ("content-length", "\(body.utf8.count)")])
-        for (name, value) in extraHeaders { headers.add(name: name, value: value) }
-        if close { headers.add(name: "connection", value: "close") }
         state = close ? .discarding : .awaitingRequest
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
-        let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        let response = HeadWriter.localResponse(
+            status: Int(status.code), reason: status.reasonPhrase, message: message, close: close, extraHeaders: extraHeaders,
+            allocator: context.channel.allocator)
+        let written = context.writeAndFlush(wrapOutboundOut(response))
         if close {
             written.assumeIsolated().whenComplete { _ in self.context?.close(promise: nil) }
         } else {
@@ -398,43 +417,50 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
 
     func upstreamReadComplete() { context?.flush() }
 
-    func upstreamReceived(_ part: HTTPClientResponsePart) {
+    func upstreamReceivedHead(_ head: ResponseHead, framing: BodyFraming) {
         guard case .proxying(let ex) = state, let context, let index = ex.backend else { return }
-        switch part {
-        case .head(let head):
-            responseTimeout?.disarm()
-            ex.responseStarted = true
-            ex.responseStatus = Int(head.status.code)
-            if !ex.requestComplete || shutdown.isShuttingDown { ex.keepAlive = false }
-            let name = ex.pool.backends[index].config.name
-            let out = RequestHeadRewriter.downstream(
-                head, version: ex.head.version, backendHeader: ex.generation.config.backendHeader,
-                backendName: name, keepAlive: ex.keepAlive)
-            context.write(wrapOutboundOut(.head(out)), promise: nil)
-        case .body(let buffer):
-            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-        case .end(let trailers):
-            let latency = ContinuousClock.now - ex.attemptStart
-            let backend = ex.pool.backends[index]
-            backend.recordResponse(status: ex.responseStatus, latency: latency)
-            ex.pool.recordOutcome(index, failed: ex.responseStatus >= 500)
-            releaseSlot(ex, latency: latency)
-            if let upstream = ex.upstream {
-                ex.upstream = nil
-                if ex.requestComplete {
-                    connections.giveBack(upstream, idleTimeout: ex.generation.config.timeouts.idle)
-                } else {
-                    upstream.close()
-                }
-            }
-            let keepAlive = ex.keepAlive && ex.requestComplete && !shutdown.isShuttingDown
-            state = keepAlive ? .awaitingRequest : .discarding
-            let written = context.writeAndFlush(wrapOutboundOut(.end(trailers)))
-            if keepAlive {
-                timeouts.exchangeFinished()
-                drainPipelined()
+        responseTimeout?.disarm()
+        ex.responseStarted = true
+        ex.responseStatus = head.status
+        // A body that ends with the backend's connection ends the client's too.
+        if !ex.requestComplete || shutdown.isShuttingDown || framing == .untilClose { ex.keepAlive = false }
+        let out = HeadWriter.downstreamResponse(
+            head, clientIsHTTP11: ex.head.isHTTP11, chunkedToClient: head.headers.chunked && ex.head.isHTTP11,
+            backendHeader: ex.generation.config.backendHeader, backendName: ex.pool.backends[index].config.name,
+            keepAlive: ex.keepAlive, allocator: context.channel.allocator)
+        context.write(wrapOutboundOut(out), promise: nil)
+    }
+
+    func upstreamReceivedBody(_ bytes: ByteBuffer) {
+        guard case .proxying = state, let context else { return }
+        context.write(wrapOutboundOut(bytes), promise: nil)
+    }
+
+    func upstreamReceivedEnd() {
+        guard case .proxying(let ex) = state, let context, let index = ex.backend else { return }
+        let latency = ContinuousClock.now - ex.attemptStart
+        let backend = ex.pool.backends[index]
+        backend.recordResponse(status: ex.responseStatus, latency: latency)
+        ex.pool.recordOutcome(index, failed: ex.responseStatus >= 500)
+        releaseSlot(ex, latency: latency)
+        if let upstream = ex.upstream {
+            ex.upstream = nil
+            if ex.requestComplete {
+                connections.giveBack(upstream, idleTimeout: ex.generation.config.timeouts.idle)
             } else {
-                written.assumeIsolated().whenComplete { _ in self.context?.close(promise: nil) }
+                upstream.close()
+            }
+        }
+        let keepAlive = ex.keepAlive && ex.requestComplete && !shutdown.isShuttingDown
+        state = keepAlive ? .awaitingRequest : .discarding
+        if keepAlive {
+            context.flush()
+            timeouts.exchangeFinished()
+            drainPipelined()
+        } else {
+            // Closed once everything written before has gone out (writes complete in order).
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).assumeIsolated().whenComplete { _ in
+                self.context?.close(promise: nil)
             }
         }
     }

@@ -1,6 +1,5 @@
 import BalancerConfig
 import NIOCore
-import NIOHTTP1
 
 /// One client request on its way through the proxy: the request as received, the attempts made so far
 /// and what has been forwarded. Owned by one ``ProxyClientHandler`` and touched only on its event loop.
@@ -8,8 +7,9 @@ final class ProxyExchange {
     /// Largest request body kept in memory so an attempt can be replayed on another backend.
     static let maxReplayBytes = 64 * 1024
 
-    let head: HTTPRequestHead
-    let upstreamHead: HTTPRequestHead
+    let head: RequestHead
+    /// The request head as sent to backends (rewritten once, sent again on a retry).
+    let upstreamHead: ByteBuffer
     let generation: BalancerRuntime.Generation
     let pool: PoolRuntime
     let key: String?
@@ -17,13 +17,12 @@ final class ProxyExchange {
     var keepAlive: Bool
 
     var requestComplete = false
-    var bodyBytes = 0
-    /// Every part received so far, while the body is small enough to replay.
-    var replay: [HTTPClientRequestPart] = []
+    /// Body bytes received so far, as framed on the wire, while the body is small enough to replay.
+    var replay: [ByteBuffer] = []
     var replayBytes = 0
     var replayable = true
-    /// Parts not yet written to the current upstream (received while acquiring or connecting).
-    var unsent: [HTTPClientRequestPart] = []
+    /// Body bytes not yet written to the current upstream (received while acquiring or connecting).
+    var unsent: [ByteBuffer] = []
 
     var attempts = 0
     var tried: Set<Int> = []
@@ -36,7 +35,7 @@ final class ProxyExchange {
     var responseStarted = false
     var responseStatus = 0
 
-    init(head: HTTPRequestHead, upstreamHead: HTTPRequestHead, generation: BalancerRuntime.Generation, pool: PoolRuntime, key: String?, keepAlive: Bool) {
+    init(head: RequestHead, upstreamHead: ByteBuffer, generation: BalancerRuntime.Generation, pool: PoolRuntime, key: String?, keepAlive: Bool) {
         self.head = head
         self.upstreamHead = upstreamHead
         self.generation = generation
@@ -45,15 +44,15 @@ final class ProxyExchange {
         self.keepAlive = keepAlive
     }
 
-    /// Remembers a request part for replay, giving up replay once the body grows past the limit.
-    func remember(_ part: HTTPClientRequestPart) {
+    /// Remembers body bytes for replay, giving up replay once the body grows past the limit.
+    func remember(_ bytes: ByteBuffer) {
         guard replayable else { return }
-        if case .body(.byteBuffer(let b)) = part { replayBytes += b.readableBytes }
+        replayBytes += bytes.readableBytes
         if replayBytes > Self.maxReplayBytes {
             replayable = false
             replay = []
         } else {
-            replay.append(part)
+            replay.append(bytes)
         }
     }
 }

@@ -1,6 +1,5 @@
 import BalancerConfig
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 import Synchronization
 
@@ -49,19 +48,15 @@ final class ProxyServer: Sendable {
         }
         channel.closeFuture.whenComplete { _ in _ = self.clients.withLock { $0.removeValue(forKey: id) } }
         let config = runtime.generation.config
-        var limits = NIOHTTPDecoderLimitConfiguration()
-        limits.maxHeaderListSize = config.limits.maxHeaderBytes
-        limits.maxHeaderFieldSize = config.limits.maxHeaderBytes
         let timeouts = ClientTimeoutHandler(idle: config.timeouts.idle, headerRead: config.timeouts.headerRead)
         let sync = channel.pipeline.syncOperations
-        // Pipelining is handled by ProxyClientHandler itself: NIO's pipelining handler pauses reads during
-        // every response, which costs two epoll_ctl calls per request.
+        // No HTTP codec handlers: ProxyClientHandler reads HTTP/1.1 off the bytes itself (see MessageReader), and
+        // handles pipelining itself too.
         try sync.addHandler(timeouts)
-        try sync.configureHTTPServerPipeline(
-            withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
-            withEncoderConfiguration: .init(), withDecoderLimitConfiguration: limits)
         try sync.addHandler(
-            ProxyClientHandler(runtime: runtime, connections: connectionPool(for: channel.eventLoop), timeouts: timeouts, shutdown: shutdown))
+            ProxyClientHandler(
+                runtime: runtime, connections: connectionPool(for: channel.eventLoop), timeouts: timeouts, shutdown: shutdown,
+                maxHeadBytes: config.limits.maxHeaderBytes))
     }
 
     /// The upstream connection pool of `loop`, created on first use (on that loop).

@@ -1,3 +1,5 @@
+import NIOCore
+
 /// Makes values for `X-Request-ID` when the client did not send one: 32 hex digits.
 ///
 /// Each client connection owns one generator, seeded once from the system's secure source; ids are
@@ -13,15 +15,27 @@ struct RequestIdentifier {
 
     /// 32 lowercase hex digits from two random 64-bit values, written straight into one string's storage.
     mutating func make() -> String {
-        let high = generator.next()
-        let low = generator.next()
+        let (high, low) = (generator.next(), generator.next())
         return String(unsafeUninitializedCapacity: 32) { buffer in
-            for position in 0..<16 {
-                let shift = UInt64(60 - 4 * position)
-                buffer[position] = Self.digits[Int((high >> shift) & 0xF)]
-                buffer[16 + position] = Self.digits[Int((low >> shift) & 0xF)]
-            }
+            Self.fill(buffer, high, low)
             return 32
+        }
+    }
+
+    /// Writes a new id straight into `buffer`, as the proxy does into the head it sends upstream.
+    mutating func write(into buffer: inout ByteBuffer) {
+        let (high, low) = (generator.next(), generator.next())
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 32) { raw in
+            Self.fill(UnsafeMutableBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 32), high, low)
+            return 32
+        }
+    }
+
+    private static func fill(_ buffer: UnsafeMutableBufferPointer<UInt8>, _ high: UInt64, _ low: UInt64) {
+        for position in 0..<16 {
+            let shift = UInt64(60 - 4 * position)
+            buffer[position] = digits[Int((high >> shift) & 0xF)]
+            buffer[16 + position] = digits[Int((low >> shift) & 0xF)]
         }
     }
 

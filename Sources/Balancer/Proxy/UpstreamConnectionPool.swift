@@ -1,5 +1,4 @@
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 
 /// Idle keep-alive connections to backends, for one event loop. Client connections on that loop lease
@@ -14,14 +13,14 @@ final class UpstreamConnectionPool {
         self.eventLoop = eventLoop
     }
 
-    /// An open connection to `host:port`: an idle one if any, else a new one.
+    /// An open connection to `host:port`: an idle one if any, else a new one. `key` names the address in the
+    /// pool (``BackendRuntime/poolKey``), made once per backend rather than per request.
     func lease(
-        host: String, port: Int, connectTimeout: Duration,
+        key: String, host: String, port: Int, connectTimeout: Duration,
         _ callback: @escaping (Result<UpstreamHandler, any Error>) -> Void
     ) {
-        let key = "\(host):\(port)"
-        while var list = idle[key], let handler = list.popLast() {
-            idle[key] = list
+        // Popped in place: copying the list out of the dictionary first would copy its storage on every request.
+        while let handler = idle[key]?.popLast() {
             if handler.isActive {
                 callback(.success(handler))
                 return
@@ -33,9 +32,6 @@ final class UpstreamConnectionPool {
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // Header names and values were parsed by llhttp on the client side or written by the proxy,
-                    // so re-validating them on the way out only costs time.
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
                     try channel.pipeline.syncOperations.addHandler(UpstreamHandler(address: key))
                 }
             }

@@ -1,9 +1,13 @@
 import NIOCore
-import NIOHTTP1
 
 /// What an upstream connection reports to the client-side handler that currently leases it.
 protocol UpstreamDelegate: AnyObject {
-    func upstreamReceived(_ part: HTTPClientResponsePart)
+    /// The final response head (interim 1xx responses are skipped).
+    func upstreamReceivedHead(_ head: ResponseHead, framing: BodyFraming)
+    /// Bytes of the response body, framed for the client (chunked framing kept unless dechunking).
+    func upstreamReceivedBody(_ bytes: ByteBuffer)
+    /// The response is complete.
+    func upstreamReceivedEnd()
     func upstreamReadComplete()
     func upstreamFailed(_ error: any Error)
     func upstreamWritabilityChanged(isWritable: Bool)
@@ -11,13 +15,13 @@ protocol UpstreamDelegate: AnyObject {
     var clientIsWritable: Bool { get }
 }
 
-/// The last handler of a keep-alive connection to a backend. While leased it forwards response parts to
-/// its delegate and reads only while the client side is writable (backpressure); while idle in the pool
-/// it closes itself after the idle timeout.
+/// The only handler of a keep-alive connection to a backend. While leased it reads the response off the wire
+/// with a ``MessageReader`` and hands head, body bytes and end to its delegate, reading only while the client
+/// side is writable (backpressure); while idle in the pool it closes itself after the idle timeout.
 final class UpstreamHandler: ChannelDuplexHandler {
-    typealias InboundIn = HTTPClientResponsePart
-    typealias OutboundIn = HTTPClientRequestPart
-    typealias OutboundOut = HTTPClientRequestPart
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private enum State {
         case idle
@@ -25,11 +29,18 @@ final class UpstreamHandler: ChannelDuplexHandler {
         case closed
     }
 
+    /// Largest response head accepted from a backend.
+    static let maxResponseHeadBytes = 64 * 1024
+
     private var state: State = .idle
     /// Closes the connection when it has been idle in the pool too long.
     private var idleTimeout: LazyTimeout?
     private var pendingRead = false
     private(set) var context: ChannelHandlerContext?
+    private var reader = MessageReader(maxHeadBytes: UpstreamHandler.maxResponseHeadBytes)
+    /// Whether the request of the current lease was HEAD (its response has no body).
+    private var requestIsHEAD = false
+    /// The key of the backend address in the connection pool.
     let address: String
     /// Whether the last response allows another request on this connection.
     var reusable = true
@@ -55,10 +66,14 @@ final class UpstreamHandler: ChannelDuplexHandler {
         self.context = nil
     }
 
-    func lease(to delegate: any UpstreamDelegate) {
+    /// Hands the connection to `delegate` for one request; `requestIsHEAD` and `dechunk` (for an HTTP/1.0 client)
+    /// decide how the response is read.
+    func lease(to delegate: any UpstreamDelegate, requestIsHEAD: Bool, dechunk: Bool) {
         idleTimeout?.disarm()
         state = .leased(delegate)
         reusable = true
+        self.requestIsHEAD = requestIsHEAD
+        reader.dechunk = dechunk
     }
 
     /// Returns the connection to idle; it closes itself after `idleTimeout`.
@@ -75,16 +90,12 @@ final class UpstreamHandler: ChannelDuplexHandler {
     func close() {
         idleTimeout?.cancel()
         state = .closed
+        reader.discardBuffered()
         context?.close(promise: nil)
     }
 
-    func send(_ part: HTTPClientRequestPart, flush: Bool) {
-        guard let context else { return }
-        if flush {
-            context.writeAndFlush(wrapOutboundOut(part), promise: nil)
-        } else {
-            context.write(wrapOutboundOut(part), promise: nil)
-        }
+    func send(_ bytes: ByteBuffer) {
+        context?.write(wrapOutboundOut(bytes), promise: nil)
     }
 
     func flush() { context?.flush() }
@@ -97,14 +108,40 @@ final class UpstreamHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
-        switch state {
-        case .leased(let delegate):
-            if case .head(let head) = part, !head.isKeepAlive { reusable = false }
-            delegate.upstreamReceived(part)
-        case .idle, .closed:
-            // A response nobody asked for: the connection is out of sync and must not be reused.
+        guard case .leased = state else {
+            // Bytes nobody asked for: the connection is out of sync and must not be reused.
             close()
+            return
+        }
+        reader.feed(unwrapInboundIn(data))
+        do {
+            // The delegate is read afresh for every event: finishing a response can hand this connection to the
+            // next (pipelined) request at once.
+            while case .leased(let delegate) = state, let event = try reader.next() {
+                switch event {
+                case .head(let bytes):
+                    let head = try ResponseHead(bytes)
+                    if head.isInterim {
+                        reader.startBody(.length(0))
+                        _ = try reader.next()  // the interim response's end
+                        continue
+                    }
+                    guard head.status != 101 else { throw WireError.malformedStartLine }
+                    let framing = head.bodyFraming(requestWasHEAD: requestIsHEAD)
+                    if !head.allowsReuse || framing == .untilClose { reusable = false }
+                    reader.startBody(framing)
+                    delegate.upstreamReceivedHead(head, framing: framing)
+                case .body(let bytes):
+                    delegate.upstreamReceivedBody(bytes)
+                case .end:
+                    // Bytes after a complete response were not asked for: the connection cannot be reused.
+                    if reader.hasBufferedBytes { reusable = false }
+                    delegate.upstreamReceivedEnd()
+                }
+            }
+        } catch {
+            failLease(error)
+            context.close(promise: nil)
         }
     }
 
@@ -126,20 +163,27 @@ final class UpstreamHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        let previous = state
-        state = .closed
         idleTimeout?.cancel()
         pool?.forget(self)
-        if case .leased(let delegate) = previous {
-            delegate.upstreamFailed(ChannelError.eof)
+        if case .leased(let delegate) = state, reader.endOfStream() {
+            // A body that runs until the backend closes ends here.
+            state = .closed
+            delegate.upstreamReceivedEnd()
+        } else {
+            failLease(ChannelError.eof)
         }
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        failLease(error)
+        context.close(promise: nil)
+    }
+
+    private func failLease(_ error: any Error) {
         let previous = state
         state = .closed
+        reader.discardBuffered()
         if case .leased(let delegate) = previous { delegate.upstreamFailed(error) }
-        context.close(promise: nil)
     }
 }

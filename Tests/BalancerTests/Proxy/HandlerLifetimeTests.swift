@@ -42,14 +42,16 @@ struct HandlerLifetimeTests {
     @Test func idleUpstreamConnectionWithItsIdleTimerIsFreed() throws {
         let freed = try freedAfterClose({ UpstreamHandler(address: "127.0.0.1:9") }) { handler, _, _ in
             final class Nobody: UpstreamDelegate {
-                func upstreamReceived(_ part: HTTPClientResponsePart) {}
+                func upstreamReceivedHead(_ head: ResponseHead, framing: BodyFraming) {}
+                func upstreamReceivedBody(_ bytes: ByteBuffer) {}
+                func upstreamReceivedEnd() {}
                 func upstreamReadComplete() {}
                 func upstreamFailed(_ error: any Error) {}
                 func upstreamWritabilityChanged(isWritable: Bool) {}
                 var clientIsWritable: Bool { true }
             }
             let delegate = Nobody()
-            handler.lease(to: delegate)
+            handler.lease(to: delegate, requestIsHEAD: false, dechunk: false)
             handler.makeIdle(idleTimeout: .seconds(30))
         }
         #expect(freed)

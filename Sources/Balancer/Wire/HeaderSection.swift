@@ -1,0 +1,98 @@
+/// The header fields of one message head, with what the proxy needs to know of them read on the way.
+///
+/// Parsing is strict: every line ends in CRLF, names are tokens followed directly by a colon, values hold no
+/// control characters, obs-fold is refused, and `Content-Length`/`Transfer-Encoding` must say unambiguously
+/// where the body ends. Anything else is a ``WireError`` naming the line.
+struct HeaderSection {
+    var fields: [HeaderField] = []
+    /// The declared body length, if any.
+    var contentLength: Int?
+    /// Whether the body is chunked (`Transfer-Encoding: chunked`).
+    var chunked = false
+    /// `Connection: close` was sent.
+    var close = false
+    /// `Connection: keep-alive` was sent.
+    var keepAlive = false
+    /// `Expect: 100-continue` was sent.
+    var expectsContinue = false
+    /// A non-empty `X-Request-ID` was sent.
+    var hasRequestID = false
+    var hostCount = 0
+
+    /// Parses the fields in `bytes[start..<end]`, where `end` is the offset of the CRLF that closes the head.
+    init(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int) throws(WireError) {
+        var connectionTokens: [Range<Int>] = []
+        var lineStart = start
+        var lineNumber = 0
+        while lineStart < end {
+            lineNumber += 1
+            // Name: one or more token characters, then the colon (no space before it: RFC 9112 §5.1).
+            var index = lineStart
+            while index < end, WireBytes.isTokenChar(bytes[index]) { index += 1 }
+            guard index > lineStart, index < end, bytes[index] == WireBytes.colon else {
+                throw .malformedHeader(line: lineNumber)
+            }
+            let name = lineStart..<index
+            index += 1
+            let valueStart = index
+            while bytes[index] != WireBytes.cr {
+                guard WireBytes.isValueChar(bytes[index]) else {
+                    throw bytes[index] == WireBytes.lf ? .bareLineFeed(line: lineNumber + 1) : .malformedHeader(line: lineNumber)
+                }
+                index += 1
+            }
+            // The head was cut at CRLF CRLF, so every CR inside it is followed by LF; a CR alone is not.
+            guard bytes[index + 1] == WireBytes.lf else { throw .malformedHeader(line: lineNumber) }
+            let value = WireBytes.trimmed(bytes, valueStart..<index)
+            let lineEnd = index + 2
+            let kind = FieldName.classify(bytes, name)
+            var dropped = kind.isHopByHop
+            switch kind {
+            case .contentLength:
+                guard contentLength == nil, let length = WireBytes.decimal(bytes, value) else {
+                    throw .invalidContentLength(line: lineNumber)
+                }
+                contentLength = length
+            case .transferEncoding:
+                guard !chunked, WireBytes.equalsIgnoringCase(bytes, value, "chunked") else {
+                    throw .unsupportedTransferCoding(line: lineNumber)
+                }
+                chunked = true
+            case .connection:
+                WireBytes.forEachListElement(bytes, value) { token in
+                    if WireBytes.equalsIgnoringCase(bytes, token, "close") {
+                        close = true
+                    } else if WireBytes.equalsIgnoringCase(bytes, token, "keep-alive") {
+                        keepAlive = true
+                    } else {
+                        connectionTokens.append(token)
+                    }
+                }
+            case .expect:
+                expectsContinue = WireBytes.equalsIgnoringCase(bytes, value, "100-continue")
+                dropped = true
+            case .host:
+                hostCount += 1
+            case .xForwardedFor, .xForwardedProto:
+                dropped = true
+            case .xRequestID:
+                if value.isEmpty { dropped = true } else { hasRequestID = true }
+            default:
+                break
+            }
+            fields.append(HeaderField(line: lineStart..<lineEnd, name: name, value: value, kind: kind, dropped: dropped))
+            lineStart = lineEnd
+            // A line that starts with a space or tab would fold onto this one (obs-fold): refused.
+            if lineStart < end, bytes[lineStart] == WireBytes.space || bytes[lineStart] == WireBytes.tab {
+                throw .malformedHeader(line: lineNumber + 1)
+            }
+        }
+        if chunked, contentLength != nil { throw .lengthAndTransferEncoding }
+        // Headers named in Connection are hop-by-hop too (RFC 9110 §7.6.1).
+        for token in connectionTokens {
+            for i in fields.indices where !fields[i].dropped && WireBytes.equalsIgnoringCase(bytes, fields[i].name, token) {
+                fields[i].dropped = true
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import NIOCore
+
+/// A client's request head as read off the wire: its bytes, where the method and target lie, and what the proxy
+/// acts on. The bytes are kept so the head sent upstream is written from ranges of them.
+struct RequestHead {
+    /// The head, from the request line through the CRLF that ends it.
+    let bytes: ByteBuffer
+    /// The method, up to the space before the target.
+    let method: Range<Int>
+    let target: Range<Int>
+    /// HTTP/1.1 (else HTTP/1.0).
+    let isHTTP11: Bool
+    let headers: HeaderSection
+    /// The target's path, before any `?`.
+    let path: String
+    /// GET, HEAD, OPTIONS, TRACE, PUT or DELETE: may be sent again after a failed attempt (RFC 9110 §9.2.2).
+    let isIdempotent: Bool
+    let isHEAD: Bool
+
+    /// Parses `bytes`, a complete head ending in CRLF CRLF (as ``MessageReader`` cuts it).
+    init(_ bytes: ByteBuffer) throws(WireError) {
+        self.bytes = bytes
+        let parsed = try bytes.withUnsafeReadableBytes { raw throws(WireError) in
+            try Self.parse(raw)
+        }
+        (method, target, isHTTP11, headers, isIdempotent, isHEAD) = parsed
+        let pathEnd = bytes.withUnsafeReadableBytes { raw in
+            var end = parsed.1.lowerBound
+            while end < parsed.1.upperBound, raw[end] != UInt8(ascii: "?") { end += 1 }
+            return end
+        }
+        path = bytes.getString(at: bytes.readerIndex + target.lowerBound, length: pathEnd - target.lowerBound) ?? ""
+        if isHTTP11, headers.hostCount != 1 { throw .invalidHost }
+        if headers.hostCount > 1 { throw .invalidHost }
+    }
+
+    /// Whether the client asked to keep the connection open after this exchange.
+    var wantsKeepAlive: Bool { isHTTP11 ? !headers.close : headers.keepAlive && !headers.close }
+
+    /// How the request body is framed.
+    var bodyFraming: BodyFraming {
+        if headers.chunked { return .chunked }
+        return .length(headers.contentLength ?? 0)
+    }
+
+    private static func parse(_ raw: UnsafeRawBufferPointer) throws(WireError) -> (Range<Int>, Range<Int>, Bool, HeaderSection, Bool, Bool) {
+        let end = raw.count - 2
+        var index = 0
+        while index < end, WireBytes.isTokenChar(raw[index]) { index += 1 }
+        guard index > 0, raw[index] == WireBytes.space else { throw .malformedStartLine }
+        let method = 0..<index
+        index += 1
+        let targetStart = index
+        while index < end, WireBytes.isTargetChar(raw[index]) { index += 1 }
+        guard index > targetStart, raw[index] == WireBytes.space else { throw .malformedStartLine }
+        let target = targetStart..<index
+        index += 1
+        // "HTTP/1.1" or "HTTP/1.0", then CRLF.
+        guard index + 10 <= raw.count, WireBytes.equalsIgnoringCase(raw, index..<(index + 5), "http/") else {
+            throw .malformedStartLine
+        }
+        guard raw[index + 5] == UInt8(ascii: "1"), raw[index + 6] == UInt8(ascii: "."),
+            raw[index + 7] == UInt8(ascii: "1") || raw[index + 7] == UInt8(ascii: "0")
+        else {
+            throw raw[index + 5] &- UInt8(ascii: "0") < 10 ? .unsupportedVersion : .malformedStartLine
+        }
+        let isHTTP11 = raw[index + 7] == UInt8(ascii: "1")
+        guard raw[index + 8] == WireBytes.cr, raw[index + 9] == WireBytes.lf else {
+            throw raw[index + 8] == WireBytes.lf ? .bareLineFeed(line: 0) : .malformedStartLine
+        }
+        let headers = try HeaderSection(raw, from: index + 10, to: max(index + 10, end))
+        let (idempotent, head) = Self.methodTraits(raw, method)
+        return (method, target, isHTTP11, headers, idempotent, head)
+    }
+
+    private static func methodTraits(_ raw: UnsafeRawBufferPointer, _ method: Range<Int>) -> (idempotent: Bool, head: Bool) {
+        func equals(_ name: StaticString) -> Bool {
+            guard method.count == name.utf8CodeUnitCount else { return false }
+            var offset = 0
+            for index in method {
+                guard raw[index] == name.utf8Start[offset] else { return false }
+                offset += 1
+            }
+            return true
+        }
+        if equals("GET") { return (true, false) }
+        if equals("HEAD") { return (true, true) }
+        return (equals("PUT") || equals("DELETE") || equals("OPTIONS") || equals("TRACE"), false)
+    }
+
+    /// The values of every field named `name` (case-insensitive), for hash keys.
+    func values(of name: String) -> [String] {
+        bytes.withUnsafeReadableBytes { raw in
+            headers.fields.filter { WireBytes.equalsIgnoringCase(raw, $0.name, name) }.map {
+                String(decoding: UnsafeRawBufferPointer(rebasing: raw[$0.value]), as: UTF8.self)
+            }
+        }
+    }
+}

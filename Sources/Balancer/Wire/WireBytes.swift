@@ -1,0 +1,106 @@
+/// Byte-level checks of the HTTP/1.1 grammar (RFC 9110 §5.6, RFC 9112), on raw buffer pointers so that the head
+/// parser reads each byte once and builds no strings.
+enum WireBytes {
+    static let cr: UInt8 = 13
+    static let lf: UInt8 = 10
+    static let space: UInt8 = 32
+    static let tab: UInt8 = 9
+    static let colon = UInt8(ascii: ":")
+
+    /// `tchar`: the characters of a method or a header name.
+    @inline(__always)
+    static func isTokenChar(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
+            UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+            UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+            true
+        default: false
+        }
+    }
+
+    /// A byte allowed inside a field value: visible ASCII, space, tab, or obs-text. No other control characters.
+    @inline(__always)
+    static func isValueChar(_ byte: UInt8) -> Bool {
+        byte >= 0x20 ? byte != 0x7F : byte == tab
+    }
+
+    /// A byte of a request target: visible ASCII (no spaces or controls) or obs-text.
+    @inline(__always)
+    static func isTargetChar(_ byte: UInt8) -> Bool {
+        byte > 0x20 && byte != 0x7F
+    }
+
+    @inline(__always)
+    static func lowercased(_ byte: UInt8) -> UInt8 {
+        byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
+    }
+
+    /// Whether `bytes[range]` equals the lowercase ASCII `lowercase`, ignoring ASCII case.
+    static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ lowercase: StaticString) -> Bool {
+        guard range.count == lowercase.utf8CodeUnitCount else { return false }
+        let expected = lowercase.utf8Start
+        var offset = 0
+        for index in range {
+            guard lowercased(bytes[index]) == expected[offset] else { return false }
+            offset += 1
+        }
+        return true
+    }
+
+    /// Whether two ranges of `bytes` hold the same text, ignoring ASCII case.
+    static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ a: Range<Int>, _ b: Range<Int>) -> Bool {
+        guard a.count == b.count else { return false }
+        var j = b.lowerBound
+        for i in a {
+            guard lowercased(bytes[i]) == lowercased(bytes[j]) else { return false }
+            j += 1
+        }
+        return true
+    }
+
+    /// Whether `bytes[range]` equals the UTF-8 of `text`, ignoring ASCII case.
+    static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ text: String) -> Bool {
+        var index = range.lowerBound
+        for byte in text.utf8 {
+            guard index < range.upperBound, lowercased(bytes[index]) == lowercased(byte) else { return false }
+            index += 1
+        }
+        return index == range.upperBound
+    }
+
+    /// `range` without leading and trailing spaces and tabs.
+    static func trimmed(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Range<Int> {
+        var start = range.lowerBound
+        var end = range.upperBound
+        while start < end, bytes[start] == space || bytes[start] == tab { start += 1 }
+        while end > start, bytes[end - 1] == space || bytes[end - 1] == tab { end -= 1 }
+        return start..<end
+    }
+
+    /// The decimal number in `bytes[range]`: digits only, at most 18 of them (no sign, no list, no spaces).
+    static func decimal(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int? {
+        guard !range.isEmpty, range.count <= 18 else { return nil }
+        var value = 0
+        for index in range {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            value = value * 10 + Int(digit)
+        }
+        return value
+    }
+
+    /// Calls `body` with each comma-separated element of `bytes[range]`, trimmed, skipping empty ones.
+    static func forEachListElement(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ body: (Range<Int>) -> Void) {
+        var start = range.lowerBound
+        while start <= range.upperBound {
+            var end = start
+            while end < range.upperBound, bytes[end] != UInt8(ascii: ",") { end += 1 }
+            let element = trimmed(bytes, start..<end)
+            if !element.isEmpty { body(element) }
+            start = end + 1
+        }
+    }
+}

@@ -1,0 +1,80 @@
+@testable import Balancer
+import NIOCore
+import Testing
+
+/// The heads the proxy sends: hop-by-hop fields removed (also those named in `Connection`, in any case),
+/// forwarding fields added, everything else passed on byte for byte and in order.
+@Suite("Rewriting request and response heads")
+struct HeadRewritingTests {
+    func upstream(_ text: String, clientIP: String? = "10.0.0.7") throws -> String {
+        var ids = RequestIdentifier()
+        let head = try RequestHead(ByteBuffer(string: text))
+        return String(buffer: HeadWriter.upstreamRequest(head, clientIP: clientIP, ids: &ids, allocator: ByteBufferAllocator()))
+    }
+
+    func downstream(_ text: String, clientIsHTTP11: Bool = true, keepAlive: Bool = true) throws -> String {
+        let head = try ResponseHead(ByteBuffer(string: text))
+        return String(
+            buffer: HeadWriter.downstreamResponse(
+                head, clientIsHTTP11: clientIsHTTP11, chunkedToClient: head.headers.chunked && clientIsHTTP11,
+                backendHeader: "X-Evenkeel-Backend", backendName: "b1", keepAlive: keepAlive, allocator: ByteBufferAllocator()))
+    }
+
+    @Test func removesStandardAndConnectionNamedHeadersCaseInsensitively() throws {
+        let sent = try upstream(
+            "GET /a?q=1 HTTP/1.1\r\nHost: x\r\nCONNECTION: Keep-Alive, X-Secret , x-other\r\nkeep-alive: timeout=5\r\n"
+                + "X-SECRET: 1\r\nX-Other: 2\r\nUpgrade: h2c\r\nTE: trailers\r\nX-Kept: 3\r\nProxy-Authorization: Basic abc\r\n\r\n",
+            clientIP: nil)
+        let lines = sent.split(separator: "\r\n").map(String.init)
+        #expect(lines[0] == "GET /a?q=1 HTTP/1.1")
+        #expect(lines[1] == "Host: x")
+        #expect(lines[2] == "X-Kept: 3")
+        #expect(lines[3] == "x-forwarded-proto: http")
+        #expect(lines[4].hasPrefix("x-request-id: ") && lines[4].count == 14 + 32)
+        #expect(lines.count == 5)
+        #expect(sent.hasSuffix("\r\n\r\n"))
+    }
+
+    @Test func connectionTokensThatNameNoHeaderRemoveNothingElse() throws {
+        let sent = try upstream("GET / HTTP/1.1\r\nHost: x\r\nConnection: close, ,keep-alive\r\nClosed: 1\r\nKeep-Alive-Not: 2\r\n\r\n")
+        #expect(sent.contains("\r\nClosed: 1\r\nKeep-Alive-Not: 2\r\n"))
+        #expect(!sent.lowercased().contains("connection"))
+    }
+
+    @Test func appendsTheClientToXForwardedForAndKeepsAClientRequestID() throws {
+        let sent = try upstream(
+            "POST /p HTTP/1.0\r\nHost: x\r\nX-Forwarded-For: 1.1.1.1\r\nX-Request-ID: abc\r\nx-forwarded-for: 2.2.2.2\r\n"
+                + "X-Forwarded-Proto: https\r\nContent-Length: 3\r\n\r\n")
+        #expect(sent.hasPrefix("POST /p HTTP/1.1\r\nHost: x\r\nX-Request-ID: abc\r\nContent-Length: 3\r\n"))
+        #expect(sent.contains("\r\nx-forwarded-for: 1.1.1.1, 2.2.2.2, 10.0.0.7\r\n"))
+        #expect(sent.contains("\r\nx-forwarded-proto: http\r\n"))
+        #expect(!sent.contains("https") && !sent.contains("x-request-id"))
+    }
+
+    @Test func anEmptyRequestIDIsReplacedAndExpectIsNotForwarded() throws {
+        let sent = try upstream("PUT /p HTTP/1.1\r\nHost: x\r\nX-Request-ID: \r\nExpect: 100-continue\r\nTransfer-Encoding: chunked\r\n\r\n")
+        #expect(!sent.contains("X-Request-ID") && !sent.contains("Expect"))
+        #expect(sent.contains("\r\nx-request-id: ") && sent.contains("\r\ntransfer-encoding: chunked\r\n"))
+    }
+
+    @Test func responseGetsTheClientsVersionTheBackendHeaderAndNoHopByHopFields() throws {
+        let sent = try downstream(
+            "HTTP/1.1 404 Not Found\r\nServer: s\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\nx-evenkeel-backend: spoofed\r\n"
+                + "Content-Length: 2\r\n\r\n", clientIsHTTP11: false, keepAlive: false)
+        #expect(sent == "HTTP/1.0 404 Not Found\r\nServer: s\r\nContent-Length: 2\r\nX-Evenkeel-Backend: b1\r\nconnection: close\r\n\r\n")
+    }
+
+    @Test func chunkedResponseDropsAStaleLengthAndStaysChunkedForHTTP11Only() throws {
+        let text = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 99\r\nA: 1\r\n\r\n"
+        // (A backend sending both is malformed; the parser refuses it before any rewriting.)
+        #expect(throws: WireError.lengthAndTransferEncoding) { _ = try downstream(text) }
+        let chunked = try downstream("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nA: 1\r\n\r\n")
+        #expect(chunked == "HTTP/1.1 200 OK\r\nA: 1\r\ntransfer-encoding: chunked\r\nX-Evenkeel-Backend: b1\r\n\r\n")
+        let dechunked = try downstream("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nA: 1\r\n\r\n", clientIsHTTP11: false, keepAlive: false)
+        #expect(dechunked == "HTTP/1.0 200 OK\r\nA: 1\r\nX-Evenkeel-Backend: b1\r\nconnection: close\r\n\r\n")
+    }
+
+    @Test func aStatusLineWithoutReasonIsKeptAsSent() throws {
+        #expect(try downstream("HTTP/1.1 204\r\n\r\n").hasPrefix("HTTP/1.1 204\r\nX-Evenkeel-Backend: b1\r\n"))
+    }
+}

@@ -1,0 +1,63 @@
+@testable import Balancer
+import BalancerConfig
+import NIOCore
+import Testing
+
+/// Request heads are parsed strictly: anything a server and a backend could read two ways is refused with the
+/// status and the line at fault.
+@Suite("Parsing request heads")
+struct RequestHeadTests {
+    func parse(_ text: String) throws(WireError) -> RequestHead { try RequestHead(ByteBuffer(string: text)) }
+
+    @Test func readsMethodTargetVersionAndTheFieldsTheProxyActsOn() throws {
+        let head = try parse("HEAD /jobs/7?x=1 HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\nExpect: 100-Continue\r\nX-Request-ID: r\r\n\r\n")
+        #expect(head.path == "/jobs/7")
+        #expect(head.isHTTP11 && head.isHEAD && head.isIdempotent)
+        #expect(head.headers.contentLength == 0 && head.headers.expectsContinue && head.headers.hasRequestID)
+        #expect(head.wantsKeepAlive)
+        #expect(head.bodyFraming == .length(0))
+        #expect(try !parse("POST / HTTP/1.1\r\nHost: a\r\n\r\n").isIdempotent)
+    }
+
+    @Test func keepAliveFollowsVersionAndConnection() throws {
+        #expect(try !parse("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n").wantsKeepAlive)
+        #expect(try !parse("GET / HTTP/1.0\r\n\r\n").wantsKeepAlive)
+        #expect(try parse("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").wantsKeepAlive)
+    }
+
+    @Test(arguments: [
+        ("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n", WireError.lengthAndTransferEncoding),
+        ("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\n", .invalidContentLength(line: 3)),
+        ("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3, 3\r\n\r\n", .invalidContentLength(line: 2)),
+        ("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: -1\r\n\r\n", .invalidContentLength(line: 2)),
+        ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", .unsupportedTransferCoding(line: 2)),
+        ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n", .unsupportedTransferCoding(line: 3)),
+        ("GET / HTTP/1.1\r\nHost: a\r\nX-A : 1\r\n\r\n", .malformedHeader(line: 2)),
+        ("GET / HTTP/1.1\r\nHost: a\r\nX-A: 1\r\n folded\r\n\r\n", .malformedHeader(line: 3)),
+        ("GET / HTTP/1.1\r\nHost: a\r\nX-A: a\u{01}b\r\n\r\n", .malformedHeader(line: 2)),
+        ("GET / HTTP/1.1\r\nHost: a\r\n: empty\r\n\r\n", .malformedHeader(line: 2)),
+        ("GET / HTTP/1.1\r\n\r\n", .invalidHost),
+        ("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", .invalidHost),
+        ("HELLO THERE\r\n\r\n", .malformedStartLine),
+        ("GET  / HTTP/1.1\r\nHost: a\r\n\r\n", .malformedStartLine),
+        ("GET / HTTP/2.0\r\nHost: a\r\n\r\n", .unsupportedVersion),
+        ("GET / HTTP/1.1 \r\nHost: a\r\n\r\n", .malformedStartLine),
+    ])
+    func ambiguousOrMalformedHeadsAreRefused(text: String, error: WireError) {
+        #expect(throws: error) { _ = try parse(text) }
+    }
+
+    @Test func refusalsCarryTheStatusTheClientGets() {
+        #expect(WireError.lengthAndTransferEncoding.status == 400)
+        #expect(WireError.headTooLarge(limit: 1).status == 431)
+        #expect(WireError.unsupportedTransferCoding(line: 1).status == 501)
+        #expect(WireError.unsupportedVersion.status == 505)
+    }
+
+    @Test func hashKeysComeFromTheNamedHeaderOrCookie() throws {
+        let head = try parse("GET / HTTP/1.1\r\nHost: a\r\nX-User: u1\r\nCookie: a=1; session=s9 ; b=2\r\n\r\n")
+        #expect(ProxyClientHandler.hashKey(head, source: .header("x-user"), clientIP: "ip") == "u1")
+        #expect(ProxyClientHandler.hashKey(head, source: .cookie("session"), clientIP: "ip") == "s9")
+        #expect(ProxyClientHandler.hashKey(head, source: .header("x-none"), clientIP: "ip") == "ip")
+    }
+}
