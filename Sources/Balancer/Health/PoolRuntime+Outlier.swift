@@ -9,9 +9,15 @@ extension PoolRuntime {
     /// `base_ejection_time × (number of ejections so far)`, capped at ten times the base, unless that
     /// would eject more than `max_ejection_percent` of the pool. When the ejection ends it re-enters
     /// through slow start.
-    func recordOutcome(_ index: Int, failed: Bool, now: ContinuousClock.Instant = .now) {
+    func recordOutcome(_ index: Int, failed: Bool, now instant: ContinuousClock.Instant? = nil) {
         let outlier = config.outlier
         let backend = backends[index]
+        guard failed else {
+            // The common case: no clock read.
+            backend.state.withLock { $0.consecutiveFailures = 0 }
+            return
+        }
+        let now = instant ?? .now
         let wantsEjection = backend.state.withLock { s -> Bool in
             guard failed else {
                 s.consecutiveFailures = 0

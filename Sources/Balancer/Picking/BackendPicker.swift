@@ -38,18 +38,23 @@ public struct BackendPicker: Sendable {
     /// `effectiveWeights[i]` is backend `i`'s weight after health, ejection, drain and slow start (0 =
     /// not eligible); nil means every backend is eligible at its configured weight.
     public func candidates(effectiveWeights: [Double]? = nil, excluding: Set<Int> = []) -> [PickCandidate] {
-        var primaries: [PickCandidate] = []
-        var backups: [PickCandidate] = []
-        for (i, b) in backends.enumerated() where !excluding.contains(i) {
-            let weight = effectiveWeights?[i] ?? Double(b.weight)
-            guard weight > 0 else { continue }
-            if b.backup {
-                backups.append(PickCandidate(index: i, weight: weight))
-            } else {
-                primaries.append(PickCandidate(index: i, weight: weight))
+        var eligible: [PickCandidate] = []
+        collectCandidates(into: &eligible, excluding: excluding) { effectiveWeights?[$0] ?? Double(backends[$0].weight) }
+        return eligible
+    }
+
+    /// ``candidates(effectiveWeights:excluding:)`` into a buffer the caller reuses, asking `weight` for backend
+    /// `i`'s effective weight (backups only when no primary is eligible). The proxy admits every request through
+    /// this, so it allocates nothing.
+    func collectCandidates(into eligible: inout [PickCandidate], excluding: Set<Int>, weight: (Int) -> Double) {
+        eligible.removeAll(keepingCapacity: true)
+        for pass in 0..<2 {
+            for (i, b) in backends.enumerated() where b.backup == (pass == 1) && !excluding.contains(i) {
+                let w = weight(i)
+                if w > 0 { eligible.append(PickCandidate(index: i, weight: w)) }
             }
+            if !eligible.isEmpty { return }
         }
-        return primaries.isEmpty ? backups : primaries
     }
 
     /// The index of the backend for this request, or nil when no backend is eligible.

@@ -284,7 +284,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
             }
             ex.backend = index
             ex.lastBackend = index
-            ex.tried.insert(index)
+            ex.markTried(index)
             ex.attemptStart = .now
             connect(ex, index: index)
         case .failure(let error):

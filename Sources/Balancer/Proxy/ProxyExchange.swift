@@ -25,7 +25,10 @@ final class ProxyExchange {
     var unsent: [ByteBuffer] = []
 
     var attempts = 0
-    var tried: Set<Int> = []
+    /// The backend of the first attempt, kept apart from later ones so that an exchange that needs no retry
+    /// allocates no set.
+    private var firstTried: Int?
+    private var laterTried: Set<Int> = []
     /// The backend whose slot this exchange holds, if any.
     var backend: Int?
     /// The backend of the latest attempt (kept after its slot is released).
@@ -42,6 +45,18 @@ final class ProxyExchange {
         self.pool = pool
         self.key = key
         self.keepAlive = keepAlive
+    }
+
+    /// Backends this exchange has been sent to (never the same one twice).
+    var tried: Set<Int> {
+        guard let firstTried else { return laterTried }
+        var all = laterTried
+        all.insert(firstTried)
+        return all
+    }
+
+    func markTried(_ backend: Int) {
+        if firstTried == nil { firstTried = backend } else { laterTried.insert(backend) }
     }
 
     /// Remembers body bytes for replay, giving up replay once the body grows past the limit.

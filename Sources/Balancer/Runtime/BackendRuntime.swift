@@ -62,15 +62,22 @@ public final class BackendRuntime: Sendable {
     /// The weight this backend takes part in picking with: 0 unless healthy, scaled up linearly over the
     /// slow-start window after it (re)entered service (starting at 10% so it gets some traffic at once).
     func effectiveWeight(now: ContinuousClock.Instant, slowStart: Duration) -> Double {
-        state.withLock { s in
-            guard Self.status(s, now: now) == .healthy, config.weight > 0 else { return 0 }
-            let weight = Double(config.weight)
-            guard slowStart > .zero else { return weight }
-            let elapsed = now - s.inServiceSince
-            guard elapsed < slowStart else { return weight }
-            let fraction = max(0.1, elapsed / slowStart)
-            return weight * fraction
-        }
+        state.withLock { s in effectiveWeight(s, now: now, slowStart: slowStart) }
+    }
+
+    /// The effective weight and the requests in flight, read under one lock (admission needs both).
+    func eligibility(now: ContinuousClock.Instant, slowStart: Duration) -> (weight: Double, inFlight: Int) {
+        state.withLock { s in (effectiveWeight(s, now: now, slowStart: slowStart), s.inFlight) }
+    }
+
+    private func effectiveWeight(_ s: State, now: ContinuousClock.Instant, slowStart: Duration) -> Double {
+        guard Self.status(s, now: now) == .healthy, config.weight > 0 else { return 0 }
+        let weight = Double(config.weight)
+        guard slowStart > .zero else { return weight }
+        let elapsed = now - s.inServiceSince
+        guard elapsed < slowStart else { return weight }
+        let fraction = max(0.1, elapsed / slowStart)
+        return weight * fraction
     }
 
     /// Marks the backend draining (no new requests) or back in service.

@@ -26,9 +26,17 @@ public final class BalancerRuntime: Sendable {
 
         /// The pool serving `path` (longest prefix).
         public func pool(forPath path: String) -> PoolRuntime? {
-            pools
-                .filter { path.hasPrefix($0.config.pathPrefix) }
-                .max { $0.config.pathPrefix.count < $1.config.pathPrefix.count }
+            // A loop rather than filter + max: this runs for every request, and filter allocates.
+            var best: PoolRuntime?
+            var bestLength = -1
+            for pool in pools where path.hasPrefix(pool.config.pathPrefix) {
+                let length = pool.config.pathPrefix.utf8.count
+                if length > bestLength {
+                    best = pool
+                    bestLength = length
+                }
+            }
+            return best
         }
     }
 

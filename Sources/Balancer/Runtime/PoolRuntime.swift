@@ -28,6 +28,10 @@ public final class PoolRuntime: Sendable {
         var waiters: [Waiter] = []
         var nextID: UInt64 = 0
         var retryTokens: Double = 10
+        /// Buffers reused by every admission (under the lock), so admitting a request allocates nothing.
+        var eligible: [PickCandidate] = []
+        var free: [PickCandidate] = []
+        var inFlight: [Int] = []
     }
 
     private let admission = Mutex(Admission())
@@ -69,7 +73,7 @@ public final class PoolRuntime: Sendable {
     /// the queue size and timeout) and returns the future of its slot.
     func acquireNow(key: String?, excluding: Set<Int>, orQueueOn eventLoop: any EventLoop) -> Admitted {
         admission.withLock { a in
-            switch tryReserve(key: key, excluding: excluding) {
+            switch tryReserve(&a, key: key, excluding: excluding) {
             case .reserved(let index): return .decided(.success(index))
             case .noneEligible: return .decided(.failure(.noBackendAvailable(pool: config.name)))
             case .allBusy:
@@ -89,17 +93,35 @@ public final class PoolRuntime: Sendable {
     private enum Reservation { case reserved(Int), noneEligible, allBusy }
 
     /// Must be called with the admission lock held, so queue order and slot counts agree.
-    private func tryReserve(key: String?, excluding: Set<Int>) -> Reservation {
-        let weights = effectiveWeights()
-        let eligible = picker.candidates(effectiveWeights: weights, excluding: excluding)
+    private func tryReserve(_ a: inout Admission, key: String?, excluding: Set<Int>) -> Reservation {
+        let now = ContinuousClock.now
+        // Swapped out of `a` so the buffers stay uniquely referenced (no copy) while the closure writes `inFlight`.
+        var eligible: [PickCandidate] = []
+        var inFlight: [Int] = []
+        swap(&eligible, &a.eligible)
+        swap(&inFlight, &a.inFlight)
+        defer {
+            swap(&eligible, &a.eligible)
+            swap(&inFlight, &a.inFlight)
+        }
+        if inFlight.count != backends.count { inFlight = Array(repeating: 0, count: backends.count) }
+        picker.collectCandidates(into: &eligible, excluding: excluding) { i in
+            let (weight, load) = backends[i].eligibility(now: now, slowStart: config.slowStart)
+            inFlight[i] = load
+            return weight
+        }
         if eligible.isEmpty { return .noneEligible }
-        let free = eligible.filter { backends[$0.index].inFlight < backends[$0.index].config.maxConnections }
-        if free.isEmpty { return .allBusy }
-        let index = picker.algorithm.pick(from: free, key: key)
+        a.free.removeAll(keepingCapacity: true)
+        for candidate in eligible where inFlight[candidate.index] < backends[candidate.index].config.maxConnections {
+            a.free.append(candidate)
+        }
+        if a.free.isEmpty { return .allBusy }
+        let index = picker.algorithm.pick(from: a.free, key: key)
+        let second = Self.second(of: now)
         backends[index].state.withLock {
             $0.inFlight += 1
             $0.requests += 1
-            $0.share.record(atSecond: Self.currentSecond())
+            $0.share.record(atSecond: second)
         }
         picker.requestStarted(index)
         return .reserved(index)
@@ -121,7 +143,7 @@ public final class PoolRuntime: Sendable {
         var refused: [EventLoopPromise<Int>] = []
         admission.withLock { a in
             while let first = a.waiters.first {
-                switch tryReserve(key: first.key, excluding: first.excluding) {
+                switch tryReserve(&a, key: first.key, excluding: first.excluding) {
                 case .reserved(let i):
                     a.waiters.removeFirst()
                     admitted.append((first.promise, i))
@@ -158,8 +180,12 @@ public final class PoolRuntime: Sendable {
     }
 
     static func currentSecond() -> Int64 {
-        let now = ContinuousClock.now - ContinuousClock.epoch
-        return now.components.seconds
+        second(of: .now)
+    }
+
+    /// Whole seconds from ``ContinuousClock/epoch`` to `instant`: the share window's bucket.
+    static func second(of instant: ContinuousClock.Instant) -> Int64 {
+        (instant - ContinuousClock.epoch).components.seconds
     }
 }
 

@@ -53,10 +53,12 @@ enum HeadWriter {
         out.writeImmutableBuffer(source.getSlice(at: source.readerIndex + head.statusText.lowerBound, length: head.statusText.count)!)
         out.writeStaticString("\r\n")
         let chunked = head.headers.chunked
+        let backendHeaderLength = backendHeader.utf8.count
         source.withUnsafeReadableBytes { raw in
             copyKeptFields(head.headers, from: source, into: &out, also: { field in
                 // A chunked body is re-framed only by us; a stale length must not reach the client with it.
-                (chunked && field.kind == .contentLength) || WireBytes.equalsIgnoringCase(raw, field.name, backendHeader)
+                (chunked && field.kind == .contentLength) 
+                    || (field.name.count == backendHeaderLength && WireBytes.equalsIgnoringCase(raw, field.name, backendHeader))
             })
         }
         if chunkedToClient { out.writeStaticString("transfer-encoding: chunked\r\n") }
