@@ -40,6 +40,9 @@ final class UpstreamHandler: ChannelDuplexHandler {
     private var reader = MessageReader(maxHeadBytes: UpstreamHandler.maxResponseHeadBytes)
     /// Whether the request of the current lease was HEAD (its response has no body).
     private var requestIsHEAD = false
+    /// The delegate that got events in the current read, told when the read completes even if it has given the
+    /// connection back meanwhile (it flushes its client then).
+    private var readDelegate: (any UpstreamDelegate)?
     /// The key of the backend address in the connection pool.
     let address: String
     /// Whether the last response allows another request on this connection.
@@ -63,6 +66,7 @@ final class UpstreamHandler: ChannelDuplexHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         idleTimeout?.cancel()
+        readDelegate = nil
         self.context = nil
     }
 
@@ -118,6 +122,7 @@ final class UpstreamHandler: ChannelDuplexHandler {
             // The delegate is read afresh for every event: finishing a response can hand this connection to the
             // next (pipelined) request at once.
             while case .leased(let delegate) = state, let event = try reader.next() {
+                readDelegate = delegate
                 switch event {
                 case .head(let bytes):
                     let head = try ResponseHead(bytes)
@@ -146,7 +151,10 @@ final class UpstreamHandler: ChannelDuplexHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        if case .leased(let delegate) = state { delegate.upstreamReadComplete() }
+        if let delegate = readDelegate {
+            readDelegate = nil
+            delegate.upstreamReadComplete()
+        }
     }
 
     func read(context: ChannelHandlerContext) {

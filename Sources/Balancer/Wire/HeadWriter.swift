@@ -58,7 +58,7 @@ enum HeadWriter {
             copyKeptFields(head.headers, from: source, into: &out, also: { field in
                 // A chunked body is re-framed only by us; a stale length must not reach the client with it.
                 (chunked && field.kind == .contentLength) 
-                    || (field.name.count == backendHeaderLength && WireBytes.equalsIgnoringCase(raw, field.name, backendHeader))
+                    || (field.name.count == backendHeaderLength && WireBytes.equalsIgnoringCase(raw, field.name, text: backendHeader))
             })
         }
         if chunkedToClient { out.writeStaticString("transfer-encoding: chunked\r\n") }

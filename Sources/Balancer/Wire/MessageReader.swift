@@ -1,4 +1,9 @@
 import NIOCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Cuts the bytes of one connection into HTTP/1.1 messages: a head, then body bytes, then the end of the message.
 ///
@@ -129,22 +134,26 @@ struct MessageReader {
         guard var bytes = buffer, bytes.readableBytes > 0 else { return nil }
         let limit = maxHeadBytes
         let found: Int? = try bytes.withUnsafeReadableBytes { raw throws(WireError) in
-            // Empty lines before a request line are ignored (RFC 9112 §2.2); skipped ones count toward the limit.
-            var index = max(0, headScanned - 3)
-            while index + 3 < raw.count {
-                if raw[index + 3] == WireBytes.lf {
-                    if raw[index] == WireBytes.cr, raw[index + 1] == WireBytes.lf, raw[index + 2] == WireBytes.cr {
-                        return index + 4
-                    }
-                    if raw[index + 2] != WireBytes.cr { throw .bareLineFeed(line: Self.lineNumber(raw, index + 3)) }
-                }
-                index += 1
-                if index > limit { throw .headTooLarge(limit: limit) }
+            // From line end to line end (memchr finds each LF); the head ends at the first empty line. Empty lines
+            // before a request line are ignored (RFC 9112 §2.2); skipped ones count toward the limit.
+            guard let base = raw.baseAddress else { return nil }
+            var index = headScanned
+            while index < raw.count, let hit = memchr(base + index, Int32(WireBytes.lf), raw.count - index) {
+                let lf = base.distance(to: UnsafeRawPointer(hit))
+                guard lf > 0, raw[lf - 1] == WireBytes.cr else { throw .bareLineFeed(line: Self.lineNumber(raw, lf)) }
+                if lf >= 3, raw[lf - 2] == WireBytes.lf, raw[lf - 3] == WireBytes.cr { return lf + 1 }
+                if lf + 1 > limit { throw .headTooLarge(limit: limit) }
+                index = lf + 1
             }
             return nil
         }
         guard let length = found else {
-            headScanned = bytes.readableBytes
+            // Resume at the start of the last, unfinished line (its LF has not arrived).
+            headScanned = bytes.withUnsafeReadableBytes { raw in
+                var start = raw.count
+                while start > 0, raw[start - 1] != WireBytes.lf { start -= 1 }
+                return start
+            }
             if bytes.readableBytes > limit { throw .headTooLarge(limit: limit) }
             return nil
         }

@@ -91,7 +91,7 @@ struct RequestHead {
     /// The values of every field named `name` (case-insensitive), for hash keys.
     func values(of name: String) -> [String] {
         bytes.withUnsafeReadableBytes { raw in
-            headers.fields.filter { WireBytes.equalsIgnoringCase(raw, $0.name, name) }.map {
+            headers.fields.filter { WireBytes.equalsIgnoringCase(raw, $0.name, text: name) }.map {
                 String(decoding: UnsafeRawBufferPointer(rebasing: raw[$0.value]), as: UTF8.self)
             }
         }

@@ -61,8 +61,9 @@ enum WireBytes {
         return true
     }
 
-    /// Whether `bytes[range]` equals the UTF-8 of `text`, ignoring ASCII case.
-    static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ text: String) -> Bool {
+    /// Whether `bytes[range]` equals the UTF-8 of `text`, ignoring ASCII case. (Named apart from the `StaticString`
+    /// form so that a literal never picks this slower one.)
+    static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, text: String) -> Bool {
         var index = range.lowerBound
         for byte in text.utf8 {
             guard index < range.upperBound, lowercased(bytes[index]) == lowercased(byte) else { return false }
