@@ -1,0 +1,99 @@
+import Balancer
+import BalancerConfig
+import Foundation
+import Testing
+
+/// End to end through a running balancer: responses are re-framed for the client as HTTP/1.1 requires, and
+/// requests the proxy cannot forward unambiguously get the right 4xx/5xx before anything reaches a backend.
+@Suite("Message framing through the proxy", .timeLimit(.minutes(1)))
+struct WireFramingTests {
+    /// A balancer in front of one raw backend that answers with `response`.
+    func withRawBackend(_ response: String, closeAfter: Bool = false, _ body: (Int) async throws -> Void) async throws {
+        let backend = try await RawBackend.start(response: response, closeAfter: closeAfter)
+        let raw = BackendConfig(name: "raw", address: BackendAddress(host: "127.0.0.1", port: backend.port), weight: 1, maxConnections: 100)
+        let lb = try await BalancerHarness.start(BalancerHarness.config([], extraBackends: [raw]))
+        do {
+            try await body(lb.ports.proxy)
+        } catch {
+            await lb.stop(); await backend.stop()
+            throw error
+        }
+        await lb.stop()
+        await backend.stop()
+    }
+
+    static let chunked = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\nx-kind: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"
+
+    @Test func chunkedResponsePassesThroughChunkedToAnHTTP11Client() async throws {
+        try await withRawBackend(Self.chunked) { port in
+            let reply = try await TestClient.raw(port: port, "GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+            #expect(reply.hasPrefix("HTTP/1.1 200 OK\r\n"))
+            #expect(reply.contains("\r\ntransfer-encoding: chunked\r\n"))
+            #expect(reply.hasSuffix("\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"))
+        }
+    }
+
+    @Test func chunkedResponseIsDechunkedForAnHTTP10Client() async throws {
+        try await withRawBackend(Self.chunked) { port in
+            let reply = try await TestClient.raw(port: port, "GET / HTTP/1.0\r\n\r\n")
+            #expect(reply.hasPrefix("HTTP/1.0 200 OK\r\n"))
+            #expect(!reply.lowercased().contains("transfer-encoding"))
+            #expect(reply.contains("\r\nconnection: close\r\n"))
+            #expect(reply.hasSuffix("\r\n\r\nhello world"))
+        }
+    }
+
+    @Test func aBodyThatEndsWithTheBackendsConnectionEndsTheClients() async throws {
+        try await withRawBackend("HTTP/1.1 200 OK\r\nx-kind: eof\r\n\r\nuntil the end", closeAfter: true) { port in
+            // The client asks for keep-alive; the proxy must still close, since the body's end is the close.
+            let reply = try await TestClient.raw(port: port, "GET / HTTP/1.1\r\nhost: x\r\n\r\n")
+            #expect(reply.hasPrefix("HTTP/1.1 200 OK\r\n"))
+            #expect(reply.contains("\r\nconnection: close\r\n"))
+            #expect(reply.hasSuffix("\r\n\r\nuntil the end"))
+        }
+    }
+
+    @Test func interimResponsesAreNotForwarded() async throws {
+        try await withRawBackend("HTTP/1.1 103 Early Hints\r\nlink: </a.css>\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok") { port in
+            let reply = try await TestClient.raw(port: port, "GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+            #expect(reply.hasPrefix("HTTP/1.1 200 OK\r\n"))
+            #expect(!reply.contains("103"))
+            #expect(reply.hasSuffix("\r\n\r\nok"))
+        }
+    }
+
+    @Test func aMalformedResponseIs502() async throws {
+        try await withRawBackend("HTTP/1.1 200 OK\r\ncontent-length: 2\r\ncontent-length: 3\r\n\r\nok") { port in
+            let reply = try await TestClient.raw(port: port, "GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+            #expect(reply.hasPrefix("HTTP/1.1 502"))
+        }
+    }
+
+    @Test(arguments: [
+        ("POST / HTTP/1.1\r\nhost: x\r\ntransfer-encoding: gzip\r\n\r\n", "HTTP/1.1 501"),
+        ("GET / HTTP/2.0\r\nhost: x\r\n\r\n", "HTTP/1.1 505"),
+        ("GET / HTTP/1.1\r\n\r\n", "HTTP/1.1 400"),
+        ("GET / HTTP/1.1\nhost: x\n\n", "HTTP/1.1 400"),
+        ("GET / HTTP/1.1\r\nhost: x\r\nx-a: 1\r\n  folded\r\n\r\n", "HTTP/1.1 400"),
+        ("GET http://elsewhere/ HTTP/1.1\r\nhost: x\r\n\r\n", "HTTP/1.1 400"),
+    ])
+    func requestsThatCannotBeForwardedAreRefused(request: String, status: String) async throws {
+        try await withRawBackend("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok") { port in
+            let reply = try await TestClient.raw(port: port, request)
+            #expect(reply.hasPrefix(status), "\(reply)")
+            #expect(!reply.contains("200 OK"), "nothing reached the backend: \(reply)")
+        }
+    }
+
+    @Test func expectContinueGets100BeforeTheResponse() async throws {
+        let backend = try await TestBackend.start("a")
+        let lb = try await BalancerHarness.start(BalancerHarness.config([backend]))
+        let reply = try await TestClient.raw(
+            port: lb.ports.proxy, "POST /echo HTTP/1.1\r\nhost: x\r\nexpect: 100-continue\r\ncontent-length: 4\r\nconnection: close\r\n\r\nbody")
+        await lb.stop()
+        await backend.kill()
+        #expect(reply.hasPrefix("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n"))
+        #expect(!reply.contains("x-req-expect"), "Expect is not forwarded")
+        #expect(reply.hasSuffix("\r\n\r\nbody"))
+    }
+}
