@@ -128,7 +128,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         readRequests()
         // Bytes forwarded from the buffer are not followed by a channelReadComplete: flush them here.
         if case .proxying(let ex) = state { ex.upstream?.flush() }
-        if !reader.hasBufferedBytes { resumeClientReading() }
+        resumeClientReading()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -146,23 +146,24 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     }
 
     func read(context: ChannelHandlerContext) {
-        if case .proxying(let ex) = state {
-            if ex.requestComplete {
-                // A pipelined request is waiting: read no more until it is taken.
-                if reader.hasBufferedBytes {
-                    pendingRead = true
-                    return
-                }
-            } else if ex.upstream.map({ !$0.isWritable }) ?? true {
-                pendingRead = true
-                return
-            }
+        if holdsReads {
+            pendingRead = true
+            return
         }
         context.read()
     }
 
+    /// Whether reading from the client waits: a pipelined request is buffered behind a complete one (read no
+    /// more until it is taken), or the request body has nowhere to go yet (no upstream, or it is not writable).
+    /// A partial head behind a finished exchange does not wait: the rest of it is needed.
+    private var holdsReads: Bool {
+        guard case .proxying(let ex) = state else { return false }
+        if ex.requestComplete { return reader.hasBufferedBytes }
+        return ex.upstream.map { !$0.isWritable } ?? true
+    }
+
     private func resumeClientReading() {
-        guard pendingRead, let context else { return }
+        guard pendingRead, !holdsReads, let context else { return }
         pendingRead = false
         context.read()
     }

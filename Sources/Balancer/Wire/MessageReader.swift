@@ -141,8 +141,8 @@ struct MessageReader {
             while index < raw.count, let hit = memchr(base + index, Int32(WireBytes.lf), raw.count - index) {
                 let lf = base.distance(to: UnsafeRawPointer(hit))
                 guard lf > 0, raw[lf - 1] == WireBytes.cr else { throw .bareLineFeed(line: Self.lineNumber(raw, lf)) }
-                if lf >= 3, raw[lf - 2] == WireBytes.lf, raw[lf - 3] == WireBytes.cr { return lf + 1 }
                 if lf + 1 > limit { throw .headTooLarge(limit: limit) }
+                if lf >= 3, raw[lf - 2] == WireBytes.lf, raw[lf - 3] == WireBytes.cr { return lf + 1 }
                 index = lf + 1
             }
             return nil

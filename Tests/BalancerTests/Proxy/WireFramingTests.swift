@@ -1,6 +1,8 @@
 import Balancer
 import BalancerConfig
 import Foundation
+import NIOCore
+import NIOPosix
 import Testing
 
 /// End to end through a running balancer: responses are re-framed for the client as HTTP/1.1 requires, and
@@ -95,5 +97,39 @@ struct WireFramingTests {
         #expect(reply.hasPrefix("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n"))
         #expect(!reply.contains("x-req-expect"), "Expect is not forwarded")
         #expect(reply.hasSuffix("\r\n\r\nbody"))
+    }
+
+    @Test func aPipelinedHeadThatArrivesInPiecesIsStillRead() async throws {
+        let backend = try await TestBackend.start("a")
+        let lb = try await BalancerHarness.start(BalancerHarness.config([backend]))
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: lb.ports.proxy) { channel in
+                channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+            }
+        let reply = try await channel.executeThenClose { inbound, outbound in
+            // A first exchange leaves a pooled upstream connection on this loop, so the next request is sent
+            // upstream at once (not after a connect). Then the next request whole and the start of the one after;
+            // the rest of that only once the one before is answered.
+            let steps = [
+                "GET /zero HTTP/1.1\r\nhost: x\r\n\r\n",
+                "GET /one HTTP/1.1\r\nhost: x\r\n\r\nGET /two HTTP/1.1\r\nho",
+                "st: x\r\nconnection: close\r\n\r\n",
+            ]
+            try await outbound.write(ByteBuffer(string: steps[0]))
+            var received = ""
+            var answered = 0
+            for try await chunk in inbound {
+                received += String(buffer: chunk)
+                let complete = received.components(separatedBy: "\r\n\r\na").count - 1
+                while answered < complete {
+                    answered += 1
+                    if answered < steps.count { try await outbound.write(ByteBuffer(string: steps[answered])) }
+                }
+            }
+            return received
+        }
+        await lb.stop()
+        await backend.kill()
+        #expect(reply.components(separatedBy: "HTTP/1.1 200 OK").count == 4, "all three answered: \(reply)")
     }
 }

@@ -93,6 +93,12 @@ struct MessageReaderTests {
         #expect(throws: WireError.headTooLarge(limit: 1024)) { _ = try events(text, split: 100, maxHeadBytes: 1024) }
     }
 
+    @Test func aHeadThatEndsJustPastTheLimitIsRefused() throws {
+        let head = "GET / HTTP/1.1\r\nHost: x\r\nX-Pad: " + String(repeating: "v", count: 60) + "\r\n\r\n"
+        #expect(try events(head, maxHeadBytes: head.utf8.count).count == 2)
+        #expect(throws: WireError.headTooLarge(limit: head.utf8.count - 1)) { _ = try events(head, maxHeadBytes: head.utf8.count - 1) }
+    }
+
     @Test func emptyLinesBeforeARequestAreSkipped() throws {
         #expect(try events("\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n") == ["H:GET / HTTP/1.1\r\nHost: x\r\n\r\n", "E"])
     }
