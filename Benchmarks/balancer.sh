@@ -7,11 +7,13 @@
 # message through SwiftNIO's HTTP/1 codecs unchanged. Evenkeel reads HTTP/1.1 off the bytes itself (no codec
 # handlers), so nio-floor is the floor under it: the step from there is everything Evenkeel does per request
 # (parsing, rewriting heads, balancing, limits, statistics). nio-http shows what the codecs alone would cost.
-# Usage: Benchmarks/balancer.sh [connections] [seconds]
+# Every proxy runs the same number of threads (nbthread, worker_processes, --threads), one per core unless given.
+# Usage: Benchmarks/balancer.sh [connections] [seconds] [threads]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 connections=${1:-32}
 seconds=${2:-10}
+threads=${3:-$(nproc)}
 source Benchmarks/common.sh
 install_missing wrk:wrk haproxy:haproxy nginx:nginx-light
 build_release
@@ -46,12 +48,12 @@ pools:
       - { name: up1, address: 127.0.0.1:$up1 }
       - { name: up2, address: 127.0.0.1:$up2 }
 CONF
-"$bin" balance --config "$work/evenkeel.yaml" > "$work/evenkeel.log" 2>&1 & pid_even=$!; pids+=($pid_even)
+"$bin" balance --threads "$threads" --config "$work/evenkeel.yaml" > "$work/evenkeel.log" 2>&1 & pid_even=$!; pids+=($pid_even)
 
 cat > "$work/haproxy.cfg" <<CONF
 global
   maxconn 4000
-  nbthread 2
+  nbthread $threads
 defaults
   mode http
   timeout connect 2s
@@ -69,7 +71,7 @@ CONF
 haproxy -f "$work/haproxy.cfg" -db > "$work/haproxy.log" 2>&1 & pid_ha=$!; pids+=($pid_ha)
 
 cat > "$work/px/nginx.conf" <<CONF
-worker_processes 2; daemon off; pid $work/px/nginx.pid; error_log $work/px/error.log;
+worker_processes $threads; daemon off; pid $work/px/nginx.pid; error_log $work/px/error.log;
 events { worker_connections 4096; }
 http { access_log off; keepalive_requests 1000000;
   upstream pool { server 127.0.0.1:$up1; server 127.0.0.1:$up2; keepalive 64; }
@@ -77,8 +79,8 @@ http { access_log off; keepalive_requests 1000000;
     location / { proxy_pass http://pool; proxy_http_version 1.1; proxy_set_header Connection ""; } } }
 CONF
 nginx -c "$work/px/nginx.conf" -p "$work/px" & pid_ngx=$!; pids+=($pid_ngx)
-"$floor_bin" bytes "$p_floor" "$up1" > "$work/floor.log" 2>&1 & pid_floor=$!; pids+=($pid_floor)
-"$floor_bin" http "$p_hfloor" "$up1" > "$work/hfloor.log" 2>&1 & pid_hfloor=$!; pids+=($pid_hfloor)
+"$floor_bin" bytes "$p_floor" "$up1" "$threads" > "$work/floor.log" 2>&1 & pid_floor=$!; pids+=($pid_floor)
+"$floor_bin" http "$p_hfloor" "$up1" "$threads" > "$work/hfloor.log" 2>&1 & pid_hfloor=$!; pids+=($pid_hfloor)
 sleep 2
 
 # CPU ticks (utime+stime) of a process and its children threads/processes named by a pid list.
@@ -122,4 +124,4 @@ f_cpu, h_cpu = float(rows["nio-floor"][1]), float(rows["nio-http"][1])
 print(f"FLOOR a byte-copying SwiftNIO proxy costs {f_cpu:.1f} us per request; Evenkeel's whole handling adds {e_cpu - f_cpu:.1f} us; "
       f"passing messages through SwiftNIO's HTTP codecs alone would add {h_cpu - f_cpu:.1f} us")
 PY
-echo "(wrk -t 1 -c $connections -d ${seconds}s per target; upstreams: nginx static file; machine: $(nproc) cores, shared)"
+echo "(wrk -t 1 -c $connections -d ${seconds}s per target; $threads proxy thread(s) each; upstreams: nginx static file; machine: $(nproc) cores, shared)"

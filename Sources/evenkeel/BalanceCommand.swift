@@ -26,12 +26,21 @@ struct BalanceCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Only load and validate the configuration, print its hash, then exit.")
     var checkOnly = false
 
+    @Option(name: .long, help: "Event loop threads serving connections (default: one per core).")
+    var threads: Int?
+
+    func validate() throws {
+        if let threads, !(1...256).contains(threads) {
+            throw ValidationError("--threads must be between 1 and 256, got \(threads)")
+        }
+    }
+
     func run() async throws {
         var logger = Logger(label: "evenkeel.balancer")
         logger.logLevel = .info
         let service: BalancerService
         do {
-            service = try BalancerService(configPath: config, checker: ConfigChecker().reloadChecker(), logger: logger) { ports in
+            service = try BalancerService(configPath: config, eventLoops: threads, checker: ConfigChecker().reloadChecker(), logger: logger) { ports in
                 print("evenkeel balance: proxy on port \(ports.proxy), admin on port \(ports.admin) (/admin/stats, /metrics)")
             }
         } catch {

@@ -303,7 +303,11 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     private func connect(_ ex: ProxyExchange, index: Int) {
         let backend = ex.pool.backends[index]
         let timeouts = ex.generation.config.timeouts
-        connections.lease(key: backend.poolKey, host: backend.config.address.host, port: backend.config.address.port, connectTimeout: timeouts.connect) { result in
+        if let upstream = connections.takeIdle(key: backend.poolKey) {
+            send(ex, over: upstream, responseTimeout: timeouts.response)
+            return
+        }
+        connections.connect(key: backend.poolKey, host: backend.config.address.host, port: backend.config.address.port, connectTimeout: timeouts.connect) { result in
             switch result {
             case .failure(let error):
                 guard self.isCurrent(ex), ex.backend == index else { return }
@@ -316,17 +320,22 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
                     self.connections.giveBack(upstream, idleTimeout: timeouts.idle)
                     return
                 }
-                ex.upstream = upstream
-                upstream.lease(to: self, requestIsHEAD: ex.head.isHEAD, dechunk: !ex.head.isHTTP11)
-                upstream.send(ex.upstreamHead)
-                for bytes in ex.unsent { upstream.send(bytes) }
-                ex.unsent = []
-                // Inside a read of the client's bytes, channelReadComplete (or drainPipelined) flushes once for all.
-                if !self.readingRequests { upstream.flush() }
-                self.responseTimeout?.arm(in: TimeAmount(timeouts.response))
-                self.resumeClientReading()
+                self.send(ex, over: upstream, responseTimeout: timeouts.response)
             }
         }
+    }
+
+    /// Leases `upstream` to the exchange and sends the request head and any body bytes received so far.
+    private func send(_ ex: ProxyExchange, over upstream: UpstreamHandler, responseTimeout: Duration) {
+        ex.upstream = upstream
+        upstream.lease(to: self, requestIsHEAD: ex.head.isHEAD, dechunk: !ex.head.isHTTP11)
+        upstream.send(ex.upstreamHead)
+        for bytes in ex.unsent { upstream.send(bytes) }
+        ex.unsent = []
+        // Inside a read of the client's bytes, channelReadComplete (or drainPipelined) flushes once for all.
+        if !readingRequests { upstream.flush() }
+        self.responseTimeout?.arm(in: TimeAmount(responseTimeout))
+        resumeClientReading()
     }
 
     private func responseTimedOut(_ ex: ProxyExchange) {

@@ -13,19 +13,21 @@ final class UpstreamConnectionPool {
         self.eventLoop = eventLoop
     }
 
-    /// An open connection to `host:port`: an idle one if any, else a new one. `key` names the address in the
-    /// pool (``BackendRuntime/poolKey``), made once per backend rather than per request.
-    func lease(
+    /// An idle open connection to the backend `key` names (``BackendRuntime/poolKey``), if there is one. Most
+    /// requests are served this way, synchronously, with no callback to allocate.
+    func takeIdle(key: String) -> UpstreamHandler? {
+        // Popped in place: copying the list out of the dictionary first would copy its storage on every request.
+        while let handler = idle[key]?.popLast() {
+            if handler.isActive { return handler }
+        }
+        return nil
+    }
+
+    /// Opens a new connection to `host:port`, pooled under `key` once given back.
+    func connect(
         key: String, host: String, port: Int, connectTimeout: Duration,
         _ callback: @escaping (Result<UpstreamHandler, any Error>) -> Void
     ) {
-        // Popped in place: copying the list out of the dictionary first would copy its storage on every request.
-        while let handler = idle[key]?.popLast() {
-            if handler.isActive {
-                callback(.success(handler))
-                return
-            }
-        }
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(TimeAmount(connectTimeout))
             .channelOption(.socketOption(.so_reuseaddr), value: 1)

@@ -14,6 +14,9 @@ public struct BalancerService: Service {
     private let onListening: @Sendable (ListeningPorts) async -> Void
     private let reloadOnSIGHUP: Bool
     private let drainDeadline: Duration
+    /// An event loop group this service made for itself (``init(configPath:eventLoops:checker:logger:onListening:)``),
+    /// shut down when it stops.
+    private let ownedGroup: MultiThreadedEventLoopGroup?
 
     /// Creates the service. `onListening` is called once both listeners are bound.
     public init(
@@ -26,15 +29,26 @@ public struct BalancerService: Service {
         self.onListening = onListening
         self.reloadOnSIGHUP = reloadOnSIGHUP
         self.drainDeadline = drainDeadline
+        self.ownedGroup = nil
     }
 
-    /// Loads `configPath` and creates the service for it.
+    /// Loads `configPath` and creates the service for it, on `eventLoops` threads (one per core when nil).
+    ///
+    /// Fewer threads than cores suit a machine the balancer shares with other busy processes: each thread
+    /// competes for the cores, and the per-backend state they share moves between caches on every request.
     public init(
-        configPath: String, checker: ReloadChecker? = nil, logger: Logger = Logger(label: "evenkeel.balancer"),
+        configPath: String, eventLoops: Int? = nil, checker: ReloadChecker? = nil, logger: Logger = Logger(label: "evenkeel.balancer"),
         onListening: @escaping @Sendable (ListeningPorts) async -> Void = { _ in }
     ) throws(ConfigError) {
         let configuration = try BalancerConfigLoader.load(contentsOf: configPath)
-        self.init(configuration: configuration, configPath: configPath, checker: checker, logger: logger, onListening: onListening)
+        let owned = eventLoops.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) }
+        balancer = LoadBalancer(
+            configuration: configuration, configPath: configPath, checker: checker,
+            group: owned ?? MultiThreadedEventLoopGroup.singleton, logger: logger)
+        self.onListening = onListening
+        self.reloadOnSIGHUP = true
+        self.drainDeadline = .seconds(30)
+        self.ownedGroup = owned
     }
 
     /// Serves until graceful shutdown or cancellation.
@@ -46,6 +60,7 @@ public struct BalancerService: Service {
         try? await gracefulShutdown()
         hangup?.cancel()
         await balancer.stop(deadline: drainDeadline)
+        try? await ownedGroup?.shutdownGracefully()
     }
 }
 

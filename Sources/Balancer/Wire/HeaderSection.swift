@@ -22,6 +22,8 @@ struct HeaderSection {
     /// Parses the fields in `bytes[start..<end]`, where `end` is the offset of the CRLF that closes the head.
     init(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int) throws(WireError) {
         var connectionTokens: [Range<Int>] = []
+        // One allocation for a typical head instead of one per doubling.
+        fields.reserveCapacity(16)
         var lineStart = start
         var lineNumber = 0
         while lineStart < end {

@@ -7,18 +7,31 @@ enum WireBytes {
     static let tab: UInt8 = 9
     static let colon = UInt8(ascii: ":")
 
-    /// `tchar`: the characters of a method or a header name.
+    /// `tchar`: the characters of a method or a header name. One bit test per byte: header names are read for
+    /// every field of every message.
     @inline(__always)
     static func isTokenChar(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            true
-        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
-            UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
-            UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
-            true
-        default: false
+        byte < 64 ? (tokenBitsLow >> UInt64(byte)) & 1 == 1 : byte < 128 && (tokenBitsHigh >> UInt64(byte - 64)) & 1 == 1
+    }
+
+    /// Bit `b` set when byte `b` (0-63) is a `tchar`.
+    private static let tokenBitsLow = tokenBits(in: 0..<64)
+    /// Bit `b` set when byte `b + 64` (64-127) is a `tchar`.
+    private static let tokenBitsHigh = tokenBits(in: 64..<128)
+
+    private static func tokenBits(in range: Range<UInt8>) -> UInt64 {
+        var bits: UInt64 = 0
+        for byte in range {
+            let isToken: Bool
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                isToken = true
+            default:
+                isToken = "!#$%&'*+-.^_`|~".utf8.contains(byte)
+            }
+            if isToken { bits |= 1 << UInt64(byte - range.lowerBound) }
         }
+        return bits
     }
 
     /// A byte allowed inside a field value: visible ASCII, space, tab, or obs-text. No other control characters.

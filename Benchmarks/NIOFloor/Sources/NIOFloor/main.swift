@@ -4,7 +4,7 @@
 // measures both next to Evenkeel, HAProxy and nginx: the gaps say what SwiftNIO, its HTTP codecs and Evenkeel's
 // own handling each cost per request.
 //
-// Usage: NIOFloor bytes|http LISTEN_PORT UPSTREAM_PORT
+// Usage: NIOFloor bytes|http LISTEN_PORT UPSTREAM_PORT [THREADS]
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -85,14 +85,14 @@ final class ResponseRelay: ChannelInboundHandler, @unchecked Sendable {
 }
 
 let arguments = CommandLine.arguments
-guard arguments.count == 4, ["bytes", "http"].contains(arguments[1]), let listenPort = Int(arguments[2]),
-    let upstreamPort = Int(arguments[3])
+guard (4...5).contains(arguments.count), ["bytes", "http"].contains(arguments[1]), let listenPort = Int(arguments[2]),
+    let upstreamPort = Int(arguments[3]), let threads = arguments.count == 5 ? Int(arguments[4]) : System.coreCount
 else {
-    print("usage: NIOFloor bytes|http LISTEN_PORT UPSTREAM_PORT")
+    print("usage: NIOFloor bytes|http LISTEN_PORT UPSTREAM_PORT [THREADS]")
     exit(64)
 }
 let http = arguments[1] == "http"
-let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
 let server = try await ServerBootstrap(group: group)
     .serverChannelOption(.backlog, value: 256)
     .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
