@@ -42,6 +42,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     /// The response head written for the exchange in progress, held until its first body bytes (or the read's
     /// end) so that a small response goes out in one buffer.
     private var heldHead: ByteBuffer?
+    private var cachedGeneration: (number: Int, generation: BalancerRuntime.Generation)?
     /// Largest body copied into its head's buffer instead of being written on its own.
     static let maxCoalescedBodyBytes = 4096
 
@@ -197,9 +198,19 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         context.close(promise: nil)
     }
 
+    /// The configuration generation for a new request: the one this connection used last, unless another has been
+    /// installed since.
+    private func currentGeneration() -> BalancerRuntime.Generation {
+        let number = runtime.generationNumber
+        if let cached = cachedGeneration, cached.number == number { return cached.generation }
+        let generation = runtime.generation
+        cachedGeneration = (number, generation)
+        return generation
+    }
+
     private func begin(_ bytes: ByteBuffer) {
         guard let context else { return }
-        let generation = runtime.generation
+        let generation = currentGeneration()
         let config = generation.config
         // A reload may change the limit; it applies from the next request head on.
         reader.maxHeadBytes = config.limits.maxHeaderBytes
@@ -230,7 +241,6 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         reader.startBody(head.bodyFraming)
         let ex = ProxyExchange(head: head, upstreamHead: upstreamHead, generation: generation, pool: pool, key: key, keepAlive: keepAlive)
         state = .proxying(ex)
-        pool.noteRequest()
         startAttempt(ex)
     }
 
@@ -272,7 +282,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         guard let context else { return }
         ex.attempts += 1
         let pool = ex.pool
-        switch pool.acquireNow(key: ex.key, excluding: ex.tried, orQueueOn: context.eventLoop) {
+        switch pool.acquireNow(key: ex.key, excluding: ex.tried, newRequest: ex.attempts == 1, orQueueOn: context.eventLoop) {
         case .decided(let outcome):
             admitted(ex, outcome.mapError { $0 as any Error })
         case .queued(let slot):
@@ -478,10 +488,8 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     func upstreamReceivedEnd() {
         guard case .proxying(let ex) = state, let context, let index = ex.backend else { return }
         let latency = ContinuousClock.now - ex.attemptStart
-        let backend = ex.pool.backends[index]
-        backend.recordResponse(status: ex.responseStatus, latency: latency)
-        ex.pool.recordOutcome(index, failed: ex.responseStatus >= 500)
-        releaseSlot(ex, latency: latency)
+        ex.backend = nil
+        ex.pool.finish(index, status: ex.responseStatus, latency: latency)
         if let upstream = ex.upstream {
             ex.upstream = nil
             if ex.requestComplete {

@@ -4,15 +4,7 @@ import Synchronization
 extension BackendRuntime {
     /// Counts a completed response by status class and records its latency.
     func recordResponse(status: Int, latency: Duration) {
-        state.withLock { s in
-            switch status {
-            case 200..<300: s.responses2xx += 1
-            case 300..<400: s.responses3xx += 1
-            case 400..<500: s.responses4xx += 1
-            default: s.responses5xx += 1
-            }
-            s.latency.record(latency)
-        }
+        state.withLock { $0.countResponse(status: status, latency: latency) }
         latencyMetric?.record(latency)
     }
 
@@ -21,4 +13,17 @@ extension BackendRuntime {
 
     /// Counts a request retried away from this backend.
     func recordRetry() { state.withLock { $0.retries += 1 } }
+}
+
+extension BackendRuntime.State {
+    /// Counts a response by status class and records its latency.
+    mutating func countResponse(status: Int, latency: Duration) {
+        switch status {
+        case 200..<300: responses2xx += 1
+        case 300..<400: responses3xx += 1
+        case 400..<500: responses4xx += 1
+        default: responses5xx += 1
+        }
+        self.latency.record(latency)
+    }
 }

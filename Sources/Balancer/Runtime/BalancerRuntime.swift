@@ -41,6 +41,9 @@ public final class BalancerRuntime: Sendable {
     }
 
     private let current: Mutex<Generation>
+    /// How many configurations have been installed: read without a lock, so a connection can keep using the
+    /// generation it has until this changes (``generationNumber``).
+    private let installs = Atomic<Int>(0)
     /// Where latency histograms are recorded, if anywhere.
     let metrics: BalancerMetrics?
 
@@ -53,12 +56,17 @@ public final class BalancerRuntime: Sendable {
     /// The generation in use now.
     public var generation: Generation { current.withLock { $0 } }
 
+    /// Changes whenever a configuration is installed. Reading it takes no lock and writes nothing, so the proxy
+    /// checks it per request instead of taking the lock every event loop shares.
+    public var generationNumber: Int { installs.load(ordering: .acquiring) }
+
     /// Installs `config` atomically, carrying live state (health, ejections, counters) of backends that
     /// keep their pool, name and address. Returns the new generation.
     @discardableResult
     public func install(_ config: BalancerConfiguration) -> Generation {
         current.withLock { gen in
             gen = Generation(config: config, previous: gen, metrics: metrics)
+            installs.add(1, ordering: .releasing)
             return gen
         }
     }

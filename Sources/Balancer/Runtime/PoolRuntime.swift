@@ -1,5 +1,6 @@
 import BalancerConfig
 import NIOCore
+import Prometheus
 import Synchronization
 
 /// The live form of one pool: its backends' state, the picker, the admission queue that enforces
@@ -32,9 +33,17 @@ public final class PoolRuntime: Sendable {
         var eligible: [PickCandidate] = []
         var free: [PickCandidate] = []
         var inFlight: [Int] = []
+
+        mutating func earnRetryToken(budgetPercent: Int) {
+            retryTokens = min(100, retryTokens + Double(budgetPercent) / 100)
+        }
     }
 
     private let admission = Mutex(Admission())
+    /// `admission.waiters.count`, readable without the lock: a finishing request takes the admission lock only
+    /// when someone waits. The lock is shared by every event loop, so each avoided acquisition is a cache line
+    /// that does not move between cores.
+    private let waiting = Atomic<Int>(0)
 
     init(config: PoolConfig, limits: LimitsConfig, timeouts: TimeoutsConfig, carryingStateFrom old: PoolRuntime?, metrics: BalancerMetrics? = nil) {
         self.config = config
@@ -71,8 +80,9 @@ public final class PoolRuntime: Sendable {
 
     /// Reserves a backend slot now when one is free or none is eligible; otherwise queues the request (bounded by
     /// the queue size and timeout) and returns the future of its slot.
-    func acquireNow(key: String?, excluding: Set<Int>, orQueueOn eventLoop: any EventLoop) -> Admitted {
+    func acquireNow(key: String?, excluding: Set<Int>, newRequest: Bool = false, orQueueOn eventLoop: any EventLoop) -> Admitted {
         admission.withLock { a in
+            if newRequest { a.earnRetryToken(budgetPercent: config.retry.budgetPercent) }
             switch tryReserve(&a, key: key, excluding: excluding) {
             case .reserved(let index): return .decided(.success(index))
             case .noneEligible: return .decided(.failure(.noBackendAvailable(pool: config.name)))
@@ -82,6 +92,7 @@ public final class PoolRuntime: Sendable {
                 a.nextID += 1
                 let id = a.nextID
                 a.waiters.append(Waiter(id: id, key: key, excluding: excluding, promise: promise))
+                waiting.store(a.waiters.count, ordering: .relaxed)
                 eventLoop.scheduleTask(in: .nanoseconds(Int64(DurationText.milliseconds(queueTimeout)) * 1_000_000)) {
                     self.expire(waiter: id)
                 }
@@ -130,6 +141,7 @@ public final class PoolRuntime: Sendable {
     private func expire(waiter id: UInt64) {
         let expired = admission.withLock { a -> Waiter? in
             guard let i = a.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+            defer { waiting.store(a.waiters.count, ordering: .relaxed) }
             return a.waiters.remove(at: i)
         }
         expired?.promise.fail(ProxyFailure.queueTimeout(pool: config.name))
@@ -139,6 +151,29 @@ public final class PoolRuntime: Sendable {
     func release(_ index: Int, latency: Duration?) {
         backends[index].state.withLock { $0.inFlight = max(0, $0.inFlight - 1) }
         picker.requestFinished(index, latency: latency)
+        admitWaiters()
+    }
+
+    /// Finishes a request that got a complete response from backend `index`: frees its slot, counts the
+    /// response and its latency, and feeds outlier detection, under one acquisition of the backend's lock (three
+    /// before; the lock is shared by every event loop).
+    func finish(_ index: Int, status: Int, latency: Duration) {
+        let backend = backends[index]
+        let failed = status >= 500
+        backend.state.withLock { s in
+            s.inFlight = max(0, s.inFlight - 1)
+            s.countResponse(status: status, latency: latency)
+            if !failed { s.consecutiveFailures = 0 }
+        }
+        backend.latencyMetric?.record(latency)
+        if failed { recordOutcome(index, failed: true) }
+        picker.requestFinished(index, latency: latency)
+        admitWaiters()
+    }
+
+    /// Admits queued requests while slots are free (nothing to do, and no lock taken, when none wait).
+    private func admitWaiters() {
+        guard waiting.load(ordering: .relaxed) > 0 else { return }
         var admitted: [(EventLoopPromise<Int>, Int)] = []
         var refused: [EventLoopPromise<Int>] = []
         admission.withLock { a in
@@ -157,6 +192,7 @@ public final class PoolRuntime: Sendable {
                 }
                 break
             }
+            waiting.store(a.waiters.count, ordering: .relaxed)
         }
         for (promise, i) in admitted { promise.succeed(i) }
         for promise in refused { promise.fail(ProxyFailure.noBackendAvailable(pool: config.name)) }
@@ -164,11 +200,6 @@ public final class PoolRuntime: Sendable {
 
     /// Requests waiting for a backend slot.
     public var queueDepth: Int { admission.withLock { $0.waiters.count } }
-
-    /// Every admitted request earns `budget_percent`% of a retry token (capped); a retry spends one.
-    func noteRequest() {
-        admission.withLock { $0.retryTokens = min(100, $0.retryTokens + Double(config.retry.budgetPercent) / 100) }
-    }
 
     /// Takes a retry token if the budget allows another retry.
     func takeRetryToken() -> Bool {
