@@ -7,7 +7,7 @@ import ServiceLifecycle
 import Synchronization
 import Testing
 
-@Suite("BalancerService lifecycle", .timeLimit(.minutes(1)))
+@Suite("BalancerService lifecycle", .serialized, .timeLimit(.minutes(1)))
 struct BalancerServiceTests {
     @Test func reportsPortsAndShutsDownGracefullyFinishingInFlightRequests() async throws {
         let a = try await TestBackend.start("a")
@@ -57,6 +57,29 @@ struct BalancerServiceTests {
             #expect(service.balancer.runtime.generation.config.pools[0].backends[0].weight == 7)
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
+        }
+        await a.kill()
+    }
+
+    // Serialized: each service from a file listens for SIGHUP, and two listening at once lose the signal.
+    @Test func runsOnItsOwnThreadsWhenGivenACountAndStopsThem() async throws {
+        let a = try await TestBackend.start("a")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("evenkeel-threads-\(UUID().uuidString).yaml").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "listeners:\n  proxy: {address: 127.0.0.1, port: 0}\n  admin: {address: 127.0.0.1, port: 0}\npools:\n  - health: {enabled: false}\n    backends:\n      - {name: a, address: \"127.0.0.1:\(a.port)\"}\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let (portsStream, portsContinuation) = AsyncStream.makeStream(of: ListeningPorts.self)
+        let service = try BalancerService(configPath: path, eventLoops: 1, onListening: { portsContinuation.yield($0) })
+        let group = ServiceGroup(services: [service], logger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var iterator = portsStream.makeAsyncIterator()
+            let ports = try #require(await iterator.next())
+            let responses = try await TestClient(port: ports.proxy).send(Array(repeating: (.GET, "/", [], nil), count: 3))
+            #expect(responses.map(\.status) == [200, 200, 200])
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            await #expect(throws: (any Error).self) { _ = try await TestClient.get(port: ports.proxy, "/") }
         }
         await a.kill()
     }
