@@ -1,13 +1,6 @@
-import Prometheus
 import Synchronization
 
 extension BackendRuntime {
-    /// Counts a completed response by status class and records its latency.
-    func recordResponse(status: Int, latency: Duration) {
-        state.withLock { $0.countResponse(status: status, latency: latency) }
-        latencyMetric?.record(latency)
-    }
-
     /// Counts a failed connection attempt.
     func recordConnectError() { state.withLock { $0.connectErrors += 1 } }
 

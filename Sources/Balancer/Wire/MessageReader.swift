@@ -74,12 +74,6 @@ struct MessageReader {
         return false
     }
 
-    /// Whether the current body runs until the connection closes.
-    var readsUntilClose: Bool {
-        if case .untilClose = phase { return true }
-        return false
-    }
-
     /// Sets how the body of the head just returned is framed.
     mutating func startBody(_ framing: BodyFraming) {
         bodyDataBytes = 0
