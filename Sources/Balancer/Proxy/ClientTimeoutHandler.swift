@@ -54,11 +54,15 @@ final class ClientTimeoutHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .idle = state {
-            state = .readingHead
-            timeout?.arm(in: headerRead)
+        guard case .idle = state else {
+            context.fireChannelRead(data)
+            return
         }
+        state = .readingHead
         context.fireChannelRead(data)
+        // Armed once the read has been handled, and only if the head is still incomplete: a head that arrives
+        // whole (nearly always) costs no clock read and no timer.
+        if case .readingHead = state { timeout?.arm(in: headerRead) }
     }
 
     /// The proxy received a complete request head.

@@ -462,10 +462,13 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         ex.responseStatus = head.status
         // A body that ends with the backend's connection ends the client's too.
         if !ex.requestComplete || shutdown.isShuttingDown || framing == .untilClose { ex.keepAlive = false }
+        // A small body of known length is appended to the head's buffer (see upstreamReceivedBody): room for it now.
+        var spare = 0
+        if case .length(let length) = framing, length <= Self.maxCoalescedBodyBytes { spare = length }
         let out = HeadWriter.downstreamResponse(
             head, clientIsHTTP11: ex.head.isHTTP11, chunkedToClient: head.headers.chunked && ex.head.isHTTP11,
             backendHeader: ex.generation.config.backendHeader, backendName: ex.pool.backends[index].config.name,
-            keepAlive: ex.keepAlive, allocator: context.channel.allocator)
+            keepAlive: ex.keepAlive, spareCapacity: spare, allocator: context.channel.allocator)
         heldHead = out
     }
 

@@ -34,7 +34,8 @@ final class ProxyExchange {
     /// The backend of the latest attempt (kept after its slot is released).
     var lastBackend: Int?
     var upstream: UpstreamHandler?
-    var attemptStart = ContinuousClock.now
+    /// When the current attempt got its backend slot (set then; the placeholder costs no clock read).
+    var attemptStart = ContinuousClock.epoch
     var responseStarted = false
     var responseStatus = 0
 

@@ -43,12 +43,13 @@ enum HeadWriter {
     /// The head sent to a client for a backend's response: the client's HTTP version with the backend's status
     /// and reason, fields without hop-by-hop ones or the backend header, then `Transfer-Encoding: chunked` when
     /// the body passes through chunked, the backend header, and `Connection: close` when the connection ends.
+    /// `spareCapacity` is room left for body bytes the caller will append (so appending does not reallocate).
     static func downstreamResponse(
         _ head: ResponseHead, clientIsHTTP11: Bool, chunkedToClient: Bool, backendHeader: String, backendName: String,
-        keepAlive: Bool, allocator: ByteBufferAllocator
+        keepAlive: Bool, spareCapacity: Int = 0, allocator: ByteBufferAllocator
     ) -> ByteBuffer {
         let source = head.bytes
-        var out = allocator.buffer(capacity: source.readableBytes + 64 + backendName.utf8.count)
+        var out = allocator.buffer(capacity: source.readableBytes + 64 + backendName.utf8.count + spareCapacity)
         out.writeStaticString(clientIsHTTP11 ? "HTTP/1.1 " : "HTTP/1.0 ")
         out.writeImmutableBuffer(source.getSlice(at: source.readerIndex + head.statusText.lowerBound, length: head.statusText.count)!)
         out.writeStaticString("\r\n")
