@@ -8,12 +8,16 @@
 # handlers), so nio-floor is the floor under it: the step from there is everything Evenkeel does per request
 # (parsing, rewriting heads, balancing, limits, statistics). nio-http shows what the codecs alone would cost.
 # Every proxy runs the same number of threads (nbthread, worker_processes, --threads), one per core unless given.
-# Usage: Benchmarks/balancer.sh [connections] [seconds] [threads]
+# The targets run one after another, in rounds (three unless given): each round runs every target once, and the
+# table shows each target's median over the rounds, with the per-round ratios' range, because this shared machine's
+# speed drifts by more than the differences being measured.
+# Usage: Benchmarks/balancer.sh [connections] [seconds] [threads] [rounds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 connections=${1:-32}
 seconds=${2:-10}
 threads=${3:-$(nproc)}
+rounds=${4:-3}
 source Benchmarks/common.sh
 install_missing wrk:wrk haproxy:haproxy nginx:nginx-light
 build_release
@@ -88,7 +92,7 @@ ticks() { local total=0; for p in "$@"; do read -r -a f < "/proc/$p/stat"; total
 family() { echo "$1" $(pgrep -P "$1" || true); }
 hz=$(getconf CLK_TCK)
 
-printf "%-10s %12s %10s %10s %14s\n" target "requests/s" p50 p99 "CPU µs/req"
+printf "%-6s %-10s %12s %10s %10s %14s\n" round target "requests/s" p50 p99 "CPU µs/req"
 run() {
   local name=$1 url=$2 pid=${3:-}
   wrk -t 1 -c "$connections" -d 2s "$url/index.html" >/dev/null   # warm-up, keep-alive pools filled
@@ -104,24 +108,42 @@ run() {
     local after; after=$(ticks $procs)
     cpu=$(python3 -c "print(f'{($after-$before)/$hz*1e6/$requests:.1f}')")
   fi
-  printf "%-10s %12s %10s %10s %14s\n" "$name" "$rps" "$p50" "$p99" "$cpu"
-  echo "$name $rps $cpu" >> "$work/summary"
+  printf "%-6s %-10s %12s %10s %10s %14s\n" "$round" "$name" "$rps" "$p50" "$p99" "$cpu"
+  echo "$round $name $rps $cpu $p50 $p99" >> "$work/summary"
 }
-run direct "http://127.0.0.1:$up1"
-run evenkeel "http://127.0.0.1:$p_even" "$pid_even"
-run haproxy "http://127.0.0.1:$p_ha" "$pid_ha"
-run nginx "http://127.0.0.1:$p_ngx" "$pid_ngx"
-run nio-floor "http://127.0.0.1:$p_floor" "$pid_floor"
-run nio-http "http://127.0.0.1:$p_hfloor" "$pid_hfloor"
+for round in $(seq 1 "$rounds"); do
+  run direct "http://127.0.0.1:$up1"
+  run evenkeel "http://127.0.0.1:$p_even" "$pid_even"
+  run haproxy "http://127.0.0.1:$p_ha" "$pid_ha"
+  run nginx "http://127.0.0.1:$p_ngx" "$pid_ngx"
+  run nio-floor "http://127.0.0.1:$p_floor" "$pid_floor"
+  run nio-http "http://127.0.0.1:$p_hfloor" "$pid_hfloor"
+done
 python3 - "$work/summary" <<'PY'
-import sys
-rows = {l.split()[0]: l.split()[1:] for l in open(sys.argv[1])}
-e_rps, e_cpu = float(rows["evenkeel"][0]), float(rows["evenkeel"][1])
+import sys, statistics
+def ms(text):
+    for unit, scale in (("us", 1e-3), ("ms", 1.0), ("s", 1e3)):
+        if text.endswith(unit): return float(text[:-len(unit)]) * scale
+    return float("nan")
+runs = {}
+for line in open(sys.argv[1]):
+    rnd, name, rps, cpu, p50, p99 = line.split()
+    runs.setdefault(name, {})[int(rnd)] = (float(rps), float(cpu) if cpu != "-" else float("nan"), ms(p50), ms(p99))
+med = {name: [statistics.median(r[i] for r in by_round.values()) for i in range(4)] for name, by_round in runs.items()}
+print(f"\nmedian of {len(runs['evenkeel'])} round(s):")
+print(f"{'target':10} {'requests/s':>12} {'p50 ms':>8} {'p99 ms':>8} {'CPU µs/req':>11}")
+for name, (rps, cpu, p50, p99) in med.items():
+    print(f"{name:10} {rps:12.0f} {p50:8.2f} {p99:8.2f} {cpu:11.1f}")
+e_rps, e_cpu = med["evenkeel"][0], med["evenkeel"][1]
 for peer in ("haproxy", "nginx"):
-    rps, cpu = float(rows[peer][0]), float(rows[peer][1])
-    print(f"RATIO evenkeel/{peer}: throughput {e_rps/rps:.2f}x, CPU per request {e_cpu/cpu:.2f}x")
-f_cpu, h_cpu = float(rows["nio-floor"][1]), float(rows["nio-http"][1])
+    rps, cpu = med[peer][0], med[peer][1]
+    per_round = [(runs["evenkeel"][r][0] / runs[peer][r][0], runs["evenkeel"][r][1] / runs[peer][r][1]) for r in runs["evenkeel"]]
+    t_lo, t_hi = min(x for x, _ in per_round), max(x for x, _ in per_round)
+    c_lo, c_hi = min(y for _, y in per_round), max(y for _, y in per_round)
+    print(f"RATIO evenkeel/{peer}: throughput {e_rps/rps:.2f}x, CPU per request {e_cpu/cpu:.2f}x "
+          f"(medians; per round {t_lo:.2f}-{t_hi:.2f}x and {c_lo:.2f}-{c_hi:.2f}x)")
+f_cpu, h_cpu = med["nio-floor"][1], med["nio-http"][1]
 print(f"FLOOR a byte-copying SwiftNIO proxy costs {f_cpu:.1f} us per request; Evenkeel's whole handling adds {e_cpu - f_cpu:.1f} us; "
       f"passing messages through SwiftNIO's HTTP codecs alone would add {h_cpu - f_cpu:.1f} us")
 PY
-echo "(wrk -t 1 -c $connections -d ${seconds}s per target; $threads proxy thread(s) each; upstreams: nginx static file; machine: $(nproc) cores, shared)"
+echo "(wrk -t 1 -c $connections -d ${seconds}s per target and round, $rounds round(s); $threads proxy thread(s) each; upstreams: nginx static file; machine: $(nproc) cores, shared)"
