@@ -37,6 +37,11 @@ struct HeaderSection {
             let name = lineStart..<index
             index += 1
             let valueStart = index
+            // Eight bytes at a time while none is a control character; the byte loop below looks at the rest (and
+            // at the word holding the CR). The head ends in CRLF at `end`, so the words read stay inside it.
+            while index + 8 <= end, !WireBytes.hasControlByte(bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+                index += 8
+            }
             while bytes[index] != WireBytes.cr {
                 guard WireBytes.isValueChar(bytes[index]) else {
                     throw bytes[index] == WireBytes.lf ? .bareLineFeed(line: lineNumber + 1) : .malformedHeader(line: lineNumber)

@@ -40,6 +40,18 @@ enum WireBytes {
         byte >= 0x20 ? byte != 0x7F : byte == tab
     }
 
+    /// Whether any of the eight bytes in `word` is a control character (below 0x20, or 0x7F). Exact: the bit tricks
+    /// flag a byte below 0x20 (`(x - 0x20…) & ~x & 0x80…`) and a zero byte of `x ^ 0x7F…`, never a byte that is not.
+    @inline(__always)
+    static func hasControlByte(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let below20 = (word &- ones &* 0x20) & ~word & highs
+        let del = word ^ (ones &* 0x7F)
+        let isDEL = (del &- ones) & ~del & highs
+        return below20 | isDEL != 0
+    }
+
     /// A byte of a request target: visible ASCII (no spaces or controls) or obs-text.
     @inline(__always)
     static func isTargetChar(_ byte: UInt8) -> Bool {

@@ -61,3 +61,24 @@ struct RequestHeadTests {
         #expect(ProxyClientHandler.hashKey(head, source: .header("x-none"), clientIP: "ip") == "ip")
     }
 }
+
+/// The word-at-a-time check of header values agrees with the byte-at-a-time one on every byte in every position.
+@Suite("Control bytes in header values")
+struct ControlByteTests {
+    @Test func everyByteValueInEveryPositionOfAWordIsClassifiedLikeTheByteCheck() {
+        for position in 0..<8 {
+            for byte in 0...255 {
+                var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 8)
+                bytes[position] = UInt8(byte)
+                let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+                let expected = !WireBytes.isValueChar(UInt8(byte)) || byte == 9
+                #expect(WireBytes.hasControlByte(word) == expected, "byte \(byte) at \(position)")
+            }
+        }
+    }
+
+    @Test func aControlByteDeepInALongValueIsFound() {
+        let value = String(repeating: "v", count: 37) + "\u{1}" + String(repeating: "w", count: 20)
+        #expect(throws: WireError.malformedHeader(line: 2)) { _ = try RequestHead(ByteBuffer(string: "GET / HTTP/1.1\r\nHost: a\r\nX-Long: \(value)\r\n\r\n")) }
+    }
+}
