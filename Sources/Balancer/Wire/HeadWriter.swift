@@ -14,9 +14,9 @@ enum HeadWriter {
         out.writeImmutableBuffer(source.getSlice(at: base, length: head.target.upperBound)!)
         out.writeStaticString(" HTTP/1.1\r\n")
         var priorForwardedFor: [Range<Int>] = []
-        copyKeptFields(head.headers, from: source, into: &out) { field in
+        copyKeptFields(head.headers, from: source, into: &out, visit: { field in
             if field.kind == .xForwardedFor, !field.value.isEmpty { priorForwardedFor.append(field.value) }
-        }
+        })
         if head.headers.chunked { out.writeStaticString("transfer-encoding: chunked\r\n") }
         if clientIP != nil || !priorForwardedFor.isEmpty {
             out.writeStaticString("x-forwarded-for: ")
@@ -94,12 +94,6 @@ enum HeadWriter {
             }
         }
         if let kept = run { out.writeImmutableBuffer(source.getSlice(at: base + kept.lowerBound, length: kept.count)!) }
-    }
-
-    private static func copyKeptFields(
-        _ headers: HeaderSection, from source: ByteBuffer, into out: inout ByteBuffer, visit: (HeaderField) -> Void
-    ) {
-        copyKeptFields(headers, from: source, into: &out, also: { _ in false }, visit: visit)
     }
 
     /// A response the proxy makes itself: a short plain-text body.

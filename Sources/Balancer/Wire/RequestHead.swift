@@ -30,8 +30,8 @@ struct RequestHead {
             return end
         }
         path = bytes.getString(at: bytes.readerIndex + target.lowerBound, length: pathEnd - target.lowerBound) ?? ""
-        if isHTTP11, headers.hostCount != 1 { throw .invalidHost }
-        if headers.hostCount > 1 { throw .invalidHost }
+        // Exactly one Host in HTTP/1.1 (RFC 9112 §3.2); at most one in HTTP/1.0.
+        if headers.hostCount > 1 || (isHTTP11 && headers.hostCount == 0) { throw .invalidHost }
     }
 
     /// Whether the client asked to keep the connection open after this exchange.
