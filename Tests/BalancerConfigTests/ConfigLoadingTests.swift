@@ -20,6 +20,7 @@ struct ConfigLoadingTests {
           max_body_bytes: 1048576
           queue_size: 50
           max_client_connections: 2000
+          underscores_in_headers: true
         pools:
           - name: web
             path_prefix: /
@@ -64,7 +65,7 @@ struct ConfigLoadingTests {
         #expect(c.listeners.admin == ListenAddress(host: "127.0.0.1", port: 9099))
         #expect(c.backendHeader == "X-Served-By")
         #expect(c.timeouts == TimeoutsConfig(connect: .milliseconds(500), response: .seconds(15), idle: .seconds(60), headerRead: .seconds(3), queue: .seconds(2)))
-        #expect(c.limits == LimitsConfig(maxHeaderBytes: 8192, maxBodyBytes: 1_048_576, queueSize: 50, maxClientConnections: 2000))
+        #expect(c.limits == LimitsConfig(maxHeaderBytes: 8192, maxBodyBytes: 1_048_576, queueSize: 50, maxClientConnections: 2000, underscoresInHeaders: true))
         #expect(c.pools.count == 2)
         let web = c.pools[0]
         #expect(web.name == "web")

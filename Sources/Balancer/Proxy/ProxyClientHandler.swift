@@ -237,11 +237,22 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
             key = Self.hashKey(head, source: source, clientIP: clientIP)
         }
         let keepAlive = head.wantsKeepAlive && head.isHTTP11 && !shutdown.isShuttingDown
-        let upstreamHead = HeadWriter.upstreamRequest(head, clientIP: clientIP, ids: &requestIDs, allocator: context.channel.allocator)
+        let upstreamHead = HeadWriter.upstreamRequest(
+            head, clientIP: clientIP, ids: &requestIDs, keepUnderscoreNames: config.limits.underscoresInHeaders,
+            hostIfMissing: head.headers.hostCount == 0 ? Self.authority(of: context.channel.localAddress) : nil,
+            allocator: context.channel.allocator)
         reader.startBody(head.bodyFraming)
         let ex = ProxyExchange(head: head, upstreamHead: upstreamHead, generation: generation, pool: pool, key: key, keepAlive: keepAlive)
         state = .proxying(ex)
         startAttempt(ex)
+    }
+
+    /// `host:port` of `address` as a `Host` value (`[v6]:port` for IPv6): the proxy's own address, which a
+    /// request without `Host` reached.
+    static func authority(of address: SocketAddress?) -> String? {
+        guard let address, let ip = address.ipAddress, let port = address.port else { return nil }
+        if case .v6 = address { return "[\(ip)]:\(port)" }
+        return "\(ip):\(port)"
     }
 
     /// The hash key of a request for a consistent-hash pool.

@@ -7,14 +7,26 @@ enum HeadWriter {
     /// The head sent to a backend: the request line as received but HTTP/1.1, fields without hop-by-hop ones,
     /// then `Transfer-Encoding: chunked` for a chunked body, `X-Forwarded-For` (prior values plus the client),
     /// `X-Forwarded-Proto`, and an `X-Request-ID` unless the client sent one.
-    static func upstreamRequest(_ head: RequestHead, clientIP: String?, ids: inout RequestIdentifier, allocator: ByteBufferAllocator) -> ByteBuffer {
+    ///
+    /// Fields whose name holds an underscore are dropped unless `keepUnderscoreNames`. A request without `Host`
+    /// (HTTP/1.0 allows that) gets `Host: hostIfMissing`, because the HTTP/1.1 request sent on needs one.
+    static func upstreamRequest(
+        _ head: RequestHead, clientIP: String?, ids: inout RequestIdentifier, keepUnderscoreNames: Bool = false,
+        hostIfMissing: String? = nil, allocator: ByteBufferAllocator
+    ) -> ByteBuffer {
         let source = head.bytes
         var out = allocator.buffer(capacity: source.readableBytes + 128)
         let base = source.readerIndex
         out.writeImmutableBuffer(source.getSlice(at: base, length: head.target.upperBound)!)
         out.writeStaticString(" HTTP/1.1\r\n")
+        if head.headers.hostCount == 0, let hostIfMissing {
+            out.writeStaticString("host: ")
+            out.writeString(hostIfMissing)
+            out.writeStaticString("\r\n")
+        }
         var priorForwardedFor: [Range<Int>] = []
-        copyKeptFields(head.headers, from: source, into: &out, visit: { field in
+        let dropUnderscoreNames = !keepUnderscoreNames && head.headers.underscoreNames > 0
+        copyKeptFields(head.headers, from: source, into: &out, also: { dropUnderscoreNames && $0.nameHasUnderscore }, visit: { field in
             if field.kind == .xForwardedFor, !field.value.isEmpty { priorForwardedFor.append(field.value) }
         })
         if head.headers.chunked { out.writeStaticString("transfer-encoding: chunked\r\n") }

@@ -9,4 +9,6 @@ struct HeaderField {
     var kind: FieldName
     /// Whether the field is dropped when the head is forwarded (hop-by-hop, named in `Connection`, or replaced).
     var dropped: Bool
+    /// Whether the name holds an underscore: such request fields are dropped unless `limits.underscores_in_headers`.
+    var nameHasUnderscore = false
 }

@@ -18,6 +18,8 @@ struct HeaderSection {
     /// A non-empty `X-Request-ID` was sent.
     var hasRequestID = false
     var hostCount = 0
+    /// Fields whose name holds an underscore (see `limits.underscores_in_headers`).
+    var underscoreNames = 0
 
     /// Parses the fields in `bytes[start..<end]`, where `end` is the offset of the CRLF that closes the head.
     init(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int) throws(WireError) {
@@ -30,7 +32,11 @@ struct HeaderSection {
             lineNumber += 1
             // Name: one or more token characters, then the colon (no space before it: RFC 9112 §5.1).
             var index = lineStart
-            while index < end, WireBytes.isTokenChar(bytes[index]) { index += 1 }
+            var underscore = false
+            while index < end, WireBytes.isTokenChar(bytes[index]) {
+                underscore = underscore || bytes[index] == UInt8(ascii: "_")
+                index += 1
+            }
             guard index > lineStart, index < end, bytes[index] == WireBytes.colon else {
                 throw .malformedHeader(line: lineNumber)
             }
@@ -87,7 +93,9 @@ struct HeaderSection {
             default:
                 break
             }
-            fields.append(HeaderField(line: lineStart..<lineEnd, name: name, value: value, kind: kind, dropped: dropped))
+            if underscore { underscoreNames += 1 }
+            fields.append(
+                HeaderField(line: lineStart..<lineEnd, name: name, value: value, kind: kind, dropped: dropped, nameHasUnderscore: underscore))
             lineStart = lineEnd
             // A line that starts with a space or tab would fold onto this one (obs-fold): refused.
             if lineStart < end, bytes[lineStart] == WireBytes.space || bytes[lineStart] == WireBytes.tab {

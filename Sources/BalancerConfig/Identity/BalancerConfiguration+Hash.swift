@@ -30,6 +30,7 @@ extension BalancerConfiguration {
         add("limits.max_body_bytes", limits.maxBodyBytes)
         add("limits.queue_size", limits.queueSize)
         add("limits.max_client_connections", limits.maxClientConnections)
+        add("limits.underscores_in_headers", limits.underscoresInHeaders)
         for (i, p) in pools.enumerated() {
             let s = "pools[\(i)]"
             add("\(s).name", p.name)

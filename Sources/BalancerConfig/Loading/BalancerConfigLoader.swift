@@ -67,13 +67,14 @@ public enum BalancerConfigLoader {
                 headerRead: try t.duration("header_read", default: config.timeouts.headerRead, range: r),
                 queue: try t.duration("queue", default: config.timeouts.queue, range: r))
         }
-        if let l = try reader.child("limits", known: ["max_header_bytes", "max_body_bytes", "queue_size", "max_client_connections"]) {
+        if let l = try reader.child("limits", known: ["max_header_bytes", "max_body_bytes", "queue_size", "max_client_connections", "underscores_in_headers"]) {
             config.limits = LimitsConfig(
                 maxHeaderBytes: try l.int("max_header_bytes", default: config.limits.maxHeaderBytes, range: 1024...1_048_576),
                 maxBodyBytes: try l.int("max_body_bytes", default: config.limits.maxBodyBytes, range: 0...(1 << 40)),
                 queueSize: try l.int("queue_size", default: config.limits.queueSize, range: 0...1_000_000),
                 maxClientConnections: try l.int(
-                    "max_client_connections", default: config.limits.maxClientConnections, range: 1...1_000_000))
+                    "max_client_connections", default: config.limits.maxClientConnections, range: 1...1_000_000),
+                underscoresInHeaders: try l.bool("underscores_in_headers", default: config.limits.underscoresInHeaders))
         }
         config.backendHeader = try reader.string("backend_header", default: config.backendHeader)
         if !config.backendHeader.allSatisfy(isTokenCharacter) {

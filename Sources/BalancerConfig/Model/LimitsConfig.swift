@@ -8,17 +8,23 @@ public struct LimitsConfig: Sendable, Equatable {
     public var queueSize: Int
     /// Most simultaneous client connections on the proxy listener.
     public var maxClientConnections: Int
+    /// Whether request header fields with an underscore in their name are forwarded. Off by default, as in nginx:
+    /// a CGI-style backend reads `X_Forwarded_For` as `X-Forwarded-For`, so a client could pass off its own value
+    /// beside the one the proxy writes.
+    public var underscoresInHeaders: Bool
 
     /// Creates limits with the documented defaults.
     public init(
         maxHeaderBytes: Int = 16 * 1024,
         maxBodyBytes: Int = 10 * 1024 * 1024,
         queueSize: Int = 100,
-        maxClientConnections: Int = 10_000
+        maxClientConnections: Int = 10_000,
+        underscoresInHeaders: Bool = false
     ) {
         self.maxHeaderBytes = maxHeaderBytes
         self.maxBodyBytes = maxBodyBytes
         self.queueSize = queueSize
         self.maxClientConnections = maxClientConnections
+        self.underscoresInHeaders = underscoresInHeaders
     }
 }

@@ -63,6 +63,23 @@ struct RetryAndAlgorithmTests {
         let reply = try await TestClient.raw(port: lb.ports.proxy, "GET / HTTP/1.0\r\n\r\n")
         #expect(reply.hasPrefix("HTTP/1.0 200"))
         #expect(reply.hasSuffix("a"))
+        // Sent on as HTTP/1.1, which needs a Host: the address the client reached.
+        #expect(reply.contains("\r\nx-req-host: 127.0.0.1:\(lb.ports.proxy)\r\n"))
+    }
+
+    @Test func requestFieldsWithUnderscoredNamesAreDroppedUnlessConfigured() async throws {
+        let backends = try await start(["a"])
+        let request = "GET / HTTP/1.1\r\nHost: x\r\nX_Forwarded_For: 6.6.6.6\r\nMy-Header: 1\r\nConnection: close\r\n\r\n"
+        let lb = try await BalancerHarness.start(BalancerHarness.config(backends))
+        let dropped = try await TestClient.raw(port: lb.ports.proxy, request)
+        await lb.stop()
+        let passing = try await BalancerHarness.start(BalancerHarness.config(backends, limits: LimitsConfig(underscoresInHeaders: true)))
+        let kept = try await TestClient.raw(port: passing.ports.proxy, request)
+        await passing.stop()
+        for b in backends { await b.kill() }
+        #expect(dropped.hasPrefix("HTTP/1.1 200") && dropped.contains("\r\nx-req-my-header: 1\r\n"))
+        #expect(!dropped.contains("6.6.6.6"))
+        #expect(kept.contains("\r\nx-req-x_forwarded_for: 6.6.6.6\r\n"))
     }
 
     @Test func leastConnectionsAvoidsTheBusyBackend() async throws {

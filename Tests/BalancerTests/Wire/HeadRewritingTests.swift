@@ -6,10 +6,42 @@ import Testing
 /// forwarding fields added, everything else passed on byte for byte and in order.
 @Suite("Rewriting request and response heads")
 struct HeadRewritingTests {
-    func upstream(_ text: String, clientIP: String? = "10.0.0.7") throws -> String {
+    func upstream(
+        _ text: String, clientIP: String? = "10.0.0.7", keepUnderscoreNames: Bool = false, hostIfMissing: String? = nil
+    ) throws -> String {
         var ids = RequestIdentifier()
         let head = try RequestHead(ByteBuffer(string: text))
-        return String(buffer: HeadWriter.upstreamRequest(head, clientIP: clientIP, ids: &ids, allocator: ByteBufferAllocator()))
+        return String(
+            buffer: HeadWriter.upstreamRequest(
+                head, clientIP: clientIP, ids: &ids, keepUnderscoreNames: keepUnderscoreNames, hostIfMissing: hostIfMissing,
+                allocator: ByteBufferAllocator()))
+    }
+
+    @Test func dropsFieldsWithUnderscoredNamesSoNoneCanPassForTheProxysOwn() throws {
+        let sent = try upstream(
+            "GET / HTTP/1.1\r\nHost: x\r\nX_Forwarded_For: 6.6.6.6\r\nX-Kept: 1\r\nx_request_id: forged\r\nUser_Agent: u\r\nX-Also: 2\r\n\r\n")
+        #expect(!sent.contains("_"))
+        #expect(!sent.contains("6.6.6.6") && !sent.contains("forged"))
+        #expect(sent.contains("\r\nX-Kept: 1\r\nX-Also: 2\r\n"))
+        #expect(sent.contains("\r\nx-forwarded-for: 10.0.0.7\r\n"))
+    }
+
+    @Test func keepsUnderscoredNamesWhenConfiguredTo() throws {
+        let sent = try upstream("GET / HTTP/1.1\r\nHost: x\r\nMy_Header: 1\r\n\r\n", keepUnderscoreNames: true)
+        #expect(sent.contains("\r\nMy_Header: 1\r\n"))
+    }
+
+    @Test func anHTTP10RequestWithoutHostGetsTheProxysAddressAsHost() throws {
+        let sent = try upstream("GET /a HTTP/1.0\r\nAccept: */*\r\n\r\n", hostIfMissing: "127.0.0.1:8080")
+        #expect(sent.hasPrefix("GET /a HTTP/1.1\r\nhost: 127.0.0.1:8080\r\nAccept: */*\r\n"))
+        let withHost = try upstream("GET /a HTTP/1.0\r\nHost: site\r\n\r\n", hostIfMissing: "127.0.0.1:8080")
+        #expect(withHost.hasPrefix("GET /a HTTP/1.1\r\nHost: site\r\n") && !withHost.contains("127.0.0.1:8080"))
+    }
+
+    @Test func anIPv6ListenerIsWrittenInBrackets() throws {
+        #expect(ProxyClientHandler.authority(of: try SocketAddress(ipAddress: "::1", port: 8080)) == "[::1]:8080")
+        #expect(ProxyClientHandler.authority(of: try SocketAddress(ipAddress: "10.1.2.3", port: 80)) == "10.1.2.3:80")
+        #expect(ProxyClientHandler.authority(of: nil) == nil)
     }
 
     func downstream(_ text: String, clientIsHTTP11: Bool = true, keepAlive: Bool = true) throws -> String {

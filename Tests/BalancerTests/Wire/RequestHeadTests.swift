@@ -82,3 +82,21 @@ struct ControlByteTests {
         #expect(throws: WireError.malformedHeader(line: 2)) { _ = try RequestHead(ByteBuffer(string: "GET / HTTP/1.1\r\nHost: a\r\nX-Long: \(value)\r\n\r\n")) }
     }
 }
+
+/// The literal `tchar` tables are the grammar's: a name byte is accepted exactly when RFC 9110 allows it.
+@Suite("Token characters")
+struct TokenCharacterTests {
+    @Test func theLiteralTablesMatchTheGrammar() {
+        #expect(WireBytes.tokenBitsLow == WireBytes.tokenBits(in: 0..<64))
+        #expect(WireBytes.tokenBitsHigh == WireBytes.tokenBits(in: 64..<128))
+    }
+
+    @Test func everyByteValueIsClassifiedAsTheGrammarSays() {
+        let specials = Set("!#$%&'*+-.^_`|~".utf8)
+        for byte in 0...255 {
+            let b = UInt8(byte)
+            let expected = (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || specials.contains(b)
+            #expect(WireBytes.isTokenChar(b) == expected, "byte \(byte)")
+        }
+    }
+}
