@@ -115,7 +115,7 @@ struct LoadRunTests {
     func backendsAreCountedFromTheResponseHeader() async throws {
         let server = try await StubServer.start(backends: ["a", "a", "b"])
         let report = await LoadTest(
-            host: "127.0.0.1", port: server.port, mix: .single(path: "/"), model: .closed(connections: 1), duration: 5,
+            host: "127.0.0.1", port: server.port, mix: .single(path: "/"), model: .closed(connections: 1), duration: 40,
             maxRequests: 300, expectedWeights: ["a": 1, "b": 1]
         ).run()
         await server.stop()

@@ -72,16 +72,17 @@ final class ClientTimeoutHandler: ChannelInboundHandler {
         state = .busy
     }
 
-    /// The proxy finished a response and the connection stays open for the next request.
-    func exchangeFinished() {
+    /// The proxy finished a response (at `now`, the event loop's time when nil) and the connection stays open for
+    /// the next request.
+    func exchangeFinished(now: NIODeadline? = nil) {
         if case .closed = state { return }
-        startIdle()
+        startIdle(now: now)
     }
 
-    private func startIdle() {
-        guard context != nil else { return }
+    private func startIdle(now: NIODeadline? = nil) {
+        guard let context else { return }
         state = .idle
-        timeout?.arm(in: idle)
+        timeout?.arm(in: idle, from: now ?? context.eventLoop.now)
     }
 
     private func expired() {

@@ -28,7 +28,13 @@ final class LazyTimeout {
 
     /// Expires `amount` from now, replacing any deadline set before.
     func arm(in amount: TimeAmount) {
-        let deadline = loop.now + amount
+        arm(in: amount, from: loop.now)
+    }
+
+    /// Expires `amount` after `now`, a time just read: the proxy reads the clock once when a response ends and arms
+    /// both idle timeouts from that reading.
+    func arm(in amount: TimeAmount, from now: NIODeadline) {
+        let deadline = now + amount
         self.deadline = deadline
         if let pending {
             if pending.at <= deadline { return }

@@ -313,7 +313,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
             ex.backend = index
             ex.lastBackend = index
             ex.markTried(index)
-            ex.attemptStart = .now
+            ex.attemptStart = context?.eventLoop.now ?? .now()
             connect(ex, index: index)
         case .failure(let error):
             guard isCurrent(ex) else { return }
@@ -324,11 +324,11 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     private func connect(_ ex: ProxyExchange, index: Int) {
         let backend = ex.pool.backends[index]
         let timeouts = ex.generation.config.timeouts
-        if let upstream = connections.takeIdle(key: backend.poolKey) {
-            send(ex, over: upstream, responseTimeout: timeouts.response)
+        if let upstream = connections.takeIdle(addressID: backend.addressID) {
+            send(ex, over: upstream, responseTimeout: timeouts.response, now: ex.attemptStart)
             return
         }
-        connections.connect(key: backend.poolKey, host: backend.config.address.host, port: backend.config.address.port, connectTimeout: timeouts.connect) { result in
+        connections.connect(addressID: backend.addressID, host: backend.config.address.host, port: backend.config.address.port, connectTimeout: timeouts.connect) { result in
             switch result {
             case .failure(let error):
                 guard self.isCurrent(ex), ex.backend == index else { return }
@@ -341,13 +341,14 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
                     self.connections.giveBack(upstream, idleTimeout: timeouts.idle)
                     return
                 }
-                self.send(ex, over: upstream, responseTimeout: timeouts.response)
+                self.send(ex, over: upstream, responseTimeout: timeouts.response, now: upstream.eventLoopNow)
             }
         }
     }
 
-    /// Leases `upstream` to the exchange and sends the request head and any body bytes received so far.
-    private func send(_ ex: ProxyExchange, over upstream: UpstreamHandler, responseTimeout: Duration) {
+    /// Leases `upstream` to the exchange and sends the request head and any body bytes received so far; the
+    /// response timeout runs from `now`.
+    private func send(_ ex: ProxyExchange, over upstream: UpstreamHandler, responseTimeout: Duration, now: NIODeadline) {
         ex.upstream = upstream
         upstream.lease(to: self, requestIsHEAD: ex.head.isHEAD, dechunk: !ex.head.isHTTP11)
         upstream.send(ex.upstreamHead)
@@ -355,7 +356,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         ex.unsent = []
         // Inside a read of the client's bytes, channelReadComplete (or drainPipelined) flushes once for all.
         if !readingRequests { upstream.flush() }
-        self.responseTimeout?.arm(in: TimeAmount(responseTimeout))
+        self.responseTimeout?.arm(in: TimeAmount(responseTimeout), from: now)
         resumeClientReading()
     }
 
@@ -501,13 +502,15 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
 
     func upstreamReceivedEnd() {
         guard case .proxying(let ex) = state, let context, let index = ex.backend else { return }
-        let latency = ContinuousClock.now - ex.attemptStart
+        // One clock reading for the latency and both idle timeouts.
+        let now = context.eventLoop.now
+        let latency = Duration.nanoseconds((now - ex.attemptStart).nanoseconds)
         ex.backend = nil
         ex.pool.finish(index, status: ex.responseStatus, latency: latency)
         if let upstream = ex.upstream {
             ex.upstream = nil
             if ex.requestComplete {
-                connections.giveBack(upstream, idleTimeout: ex.generation.config.timeouts.idle)
+                connections.giveBack(upstream, idleTimeout: ex.generation.config.timeouts.idle, now: now)
             } else {
                 upstream.close()
             }
@@ -517,7 +520,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         state = keepAlive ? .awaitingRequest : .discarding
         if keepAlive {
             // The flush comes with upstreamReadComplete, right after this read.
-            timeouts.exchangeFinished()
+            timeouts.exchangeFinished(now: now)
             drainPipelined()
         } else {
             // Closed once everything written before has gone out (writes complete in order).

@@ -35,7 +35,7 @@ final class ProxyExchange {
     var lastBackend: Int?
     var upstream: UpstreamHandler?
     /// When the current attempt got its backend slot (set then; the placeholder costs no clock read).
-    var attemptStart = ContinuousClock.epoch
+    var attemptStart = NIODeadline.uptimeNanoseconds(0)
     var responseStarted = false
     var responseStatus = 0
 

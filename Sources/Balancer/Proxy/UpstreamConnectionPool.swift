@@ -5,7 +5,8 @@ import NIOPosix
 /// from it, so proxying never hops threads. Only ever touched on its own event loop.
 final class UpstreamConnectionPool {
     let eventLoop: any EventLoop
-    private var idle: [String: [UpstreamHandler]] = [:]
+    /// Idle connections per backend address, indexed by ``UpstreamAddressID``.
+    private var idle: [[UpstreamHandler]] = []
     /// Upper bound of idle connections kept per backend on this loop.
     let maxIdlePerBackend = 64
 
@@ -13,19 +14,20 @@ final class UpstreamConnectionPool {
         self.eventLoop = eventLoop
     }
 
-    /// An idle open connection to the backend `key` names (``BackendRuntime/poolKey``), if there is one. Most
-    /// requests are served this way, synchronously, with no callback to allocate.
-    func takeIdle(key: String) -> UpstreamHandler? {
-        // Popped in place: copying the list out of the dictionary first would copy its storage on every request.
-        while let handler = idle[key]?.popLast() {
+    /// An idle open connection to the backend address `addressID`, if there is one. Most requests are served this
+    /// way, synchronously, with no callback to allocate.
+    func takeIdle(addressID: Int) -> UpstreamHandler? {
+        guard addressID < idle.count else { return nil }
+        // Popped in place: copying the list out first would copy its storage on every request.
+        while let handler = idle[addressID].popLast() {
             if handler.isActive { return handler }
         }
         return nil
     }
 
-    /// Opens a new connection to `host:port`, pooled under `key` once given back.
+    /// Opens a new connection to `host:port`, pooled under `addressID` once given back.
     func connect(
-        key: String, host: String, port: Int, connectTimeout: Duration,
+        addressID: Int, host: String, port: Int, connectTimeout: Duration,
         _ callback: @escaping (Result<UpstreamHandler, any Error>) -> Void
     ) {
         let bootstrap = ClientBootstrap(group: eventLoop)
@@ -34,7 +36,7 @@ final class UpstreamConnectionPool {
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(UpstreamHandler(address: key))
+                    try channel.pipeline.syncOperations.addHandler(UpstreamHandler(addressID: addressID))
                 }
             }
         bootstrap.connect(host: host, port: port).assumeIsolated().whenComplete { [weak self] result in
@@ -55,23 +57,27 @@ final class UpstreamConnectionPool {
     }
 
     /// Takes back a connection after a complete exchange, or closes it if it cannot be reused.
-    func giveBack(_ handler: UpstreamHandler, idleTimeout: Duration) {
-        guard handler.reusable, handler.isActive, (idle[handler.address]?.count ?? 0) < maxIdlePerBackend else {
+    func giveBack(_ handler: UpstreamHandler, idleTimeout: Duration, now: NIODeadline? = nil) {
+        let id = handler.addressID
+        if id >= idle.count { idle.append(contentsOf: repeatElement([], count: id + 1 - idle.count)) }
+        guard handler.reusable, handler.isActive, idle[id].count < maxIdlePerBackend else {
             handler.close()
             return
         }
-        handler.makeIdle(idleTimeout: TimeAmount(idleTimeout))
-        idle[handler.address, default: []].append(handler)
+        handler.makeIdle(idleTimeout: TimeAmount(idleTimeout), now: now ?? eventLoop.now)
+        idle[id].append(handler)
     }
 
     /// Drops a connection that closed.
     func forget(_ handler: UpstreamHandler) {
-        idle[handler.address]?.removeAll { $0 === handler }
+        guard handler.addressID < idle.count else { return }
+        idle[handler.addressID].removeAll { $0 === handler }
     }
 
     /// Closes every idle connection (shutdown).
     func closeAll() {
-        for list in idle.values { for h in list { h.close() } }
-        idle = [:]
+        let all = idle
+        idle = []
+        for list in all { for h in list { h.close() } }
     }
 }

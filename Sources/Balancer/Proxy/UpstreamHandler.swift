@@ -43,14 +43,14 @@ final class UpstreamHandler: ChannelDuplexHandler {
     /// The delegate that got events in the current read, told when the read completes even if it has given the
     /// connection back meanwhile (it flushes its client then).
     private var readDelegate: (any UpstreamDelegate)?
-    /// The key of the backend address in the connection pool.
-    let address: String
+    /// The number of the backend's address (``UpstreamAddressID``), its place in the connection pool.
+    let addressID: Int
     /// Whether the last response allows another request on this connection.
     var reusable = true
     weak var pool: UpstreamConnectionPool?
 
-    init(address: String) {
-        self.address = address
+    init(addressID: Int) {
+        self.addressID = addressID
     }
 
     var isActive: Bool { context?.channel.isActive ?? false }
@@ -80,11 +80,14 @@ final class UpstreamHandler: ChannelDuplexHandler {
         reader.dechunk = dechunk
     }
 
-    /// Returns the connection to idle; it closes itself after `idleTimeout`.
-    func makeIdle(idleTimeout: TimeAmount) {
+    /// The time on this connection's event loop.
+    var eventLoopNow: NIODeadline { context?.eventLoop.now ?? .now() }
+
+    /// Returns the connection to idle (at `now`); it closes itself after `idleTimeout`.
+    func makeIdle(idleTimeout: TimeAmount, now: NIODeadline) {
         guard let context, case .leased = state else { return }
         state = .idle
-        self.idleTimeout?.arm(in: idleTimeout)
+        self.idleTimeout?.arm(in: idleTimeout, from: now)
         if pendingRead {
             pendingRead = false
             context.read()

@@ -36,15 +36,16 @@ public final class BackendRuntime: Sendable {
     let state: Mutex<State>
     /// The Prometheus latency histogram of this backend, when metrics are kept.
     let latencyMetric: DurationHistogram?
-    /// `host:port`, the key of this backend's idle connections in an upstream connection pool.
-    let poolKey: String
+    /// The number of this backend's address (see ``UpstreamAddressID``): where upstream connection pools keep its idle
+    /// connections.
+    let addressID: Int
 
     init(config: BackendConfig, index: Int, now: ContinuousClock.Instant, latencyMetric: DurationHistogram? = nil) {
         self.config = config
         self.index = index
         self.state = Mutex(State(inServiceSince: now))
         self.latencyMetric = latencyMetric
-        self.poolKey = "\(config.address.host):\(config.address.port)"
+        self.addressID = UpstreamAddressID.of("\(config.address.host):\(config.address.port)")
     }
 
     /// Current status, derived from health, ejection and drain.

@@ -81,7 +81,7 @@ public final class PoolRuntime: Sendable {
     /// Reserves a backend slot now when one is free or none is eligible; otherwise queues the request (bounded by
     /// the queue size and timeout) and returns the future of its slot.
     func acquireNow(key: String?, excluding: Set<Int>, newRequest: Bool = false, orQueueOn eventLoop: any EventLoop) -> Admitted {
-        admission.withLock { a in
+        let admitted = admission.withLock { a -> Admitted in
             if newRequest { a.earnRetryToken(budgetPercent: config.retry.budgetPercent) }
             switch tryReserve(&a, key: key, excluding: excluding) {
             case .reserved(let index): return .decided(.success(index))
@@ -99,6 +99,14 @@ public final class PoolRuntime: Sendable {
                 return .queued(promise.futureResult)
             }
         }
+        if case .queued = admitted {
+            // A request finishing on another event loop checks `waiting` without the lock. If it freed its slot after
+            // this admission saw it taken, but read `waiting` before the store above, it admitted nobody: looking
+            // again now closes that gap (its slot release then happens before this look, or its read of `waiting`
+            // after the store).
+            admitWaiters(evenIfNoneWait: true)
+        }
+        return admitted
     }
 
     private enum Reservation { case reserved(Int), noneEligible, allBusy }
@@ -172,8 +180,8 @@ public final class PoolRuntime: Sendable {
     }
 
     /// Admits queued requests while slots are free (nothing to do, and no lock taken, when none wait).
-    private func admitWaiters() {
-        guard waiting.load(ordering: .relaxed) > 0 else { return }
+    private func admitWaiters(evenIfNoneWait: Bool = false) {
+        guard evenIfNoneWait || waiting.load(ordering: .relaxed) > 0 else { return }
         var admitted: [(EventLoopPromise<Int>, Int)] = []
         var refused: [EventLoopPromise<Int>] = []
         admission.withLock { a in

@@ -54,7 +54,8 @@ public struct BalancerService: Service {
     /// Serves until graceful shutdown or cancellation.
     public func run() async throws {
         let ports = try await balancer.start()
-        let hangup = reloadOnSIGHUP && balancer.configPath != nil ? SignalReloader(balancer: balancer) : nil
+        // Armed before the service says it is listening: a SIGHUP sent right after that must not be lost.
+        let hangup = reloadOnSIGHUP && balancer.configPath != nil ? await SignalReloader.armed(balancer: balancer) : nil
         await onListening(ports)
         // Suspends until graceful shutdown is requested (throws if the task is cancelled instead).
         try? await gracefulShutdown()
@@ -68,11 +69,21 @@ public struct BalancerService: Service {
 final class SignalReloader {
     private let source: any DispatchSourceSignal
 
-    init(balancer: LoadBalancer) {
+    private init(balancer: LoadBalancer) {
         signal(SIGHUP, SIG_IGN)
         source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
         source.setEventHandler { balancer.reload(trigger: "sighup") }
-        source.resume()
+    }
+
+    /// A reloader whose signal source is registered with the system. Dispatch registers a source after `resume()`
+    /// returns, and SIGHUP is ignored meanwhile, so a signal sent in between would be lost.
+    static func armed(balancer: LoadBalancer) async -> SignalReloader {
+        let reloader = SignalReloader(balancer: balancer)
+        await withCheckedContinuation { (registered: CheckedContinuation<Void, Never>) in
+            reloader.source.setRegistrationHandler { registered.resume() }
+            reloader.source.resume()
+        }
+        return reloader
     }
 
     func cancel() { source.cancel() }

@@ -40,7 +40,7 @@ struct HandlerLifetimeTests {
     }
 
     @Test func idleUpstreamConnectionWithItsIdleTimerIsFreed() throws {
-        let freed = try freedAfterClose({ UpstreamHandler(address: "127.0.0.1:9") }) { handler, _, _ in
+        let freed = try freedAfterClose({ UpstreamHandler(addressID: UpstreamAddressID.of("127.0.0.1:9")) }) { handler, _, _ in
             final class Nobody: UpstreamDelegate {
                 func upstreamReceivedHead(_ head: ResponseHead, framing: BodyFraming) {}
                 func upstreamReceivedBody(_ bytes: ByteBuffer) {}
@@ -52,7 +52,7 @@ struct HandlerLifetimeTests {
             }
             let delegate = Nobody()
             handler.lease(to: delegate, requestIsHEAD: false, dechunk: false)
-            handler.makeIdle(idleTimeout: .seconds(30))
+            handler.makeIdle(idleTimeout: .seconds(30), now: .now())
         }
         #expect(freed)
     }

@@ -92,7 +92,7 @@ struct ProxyDataPathTests {
         defer { Task { await lb.stop(); await backend.kill() } }
         async let slow = TestClient.get(port: lb.ports.proxy, "/slow?ms=1500")
         // Wait until the slow request holds the only slot.
-        while lb.balancer.stats().pools[0].backends[0].inFlight == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        try await waitForAdmitted(lb.balancer)
         let refused = try await TestClient.get(port: lb.ports.proxy, "/")
         #expect(refused.status == 503)
         #expect(refused.headers["retry-after"] == ["1"])
@@ -103,8 +103,8 @@ struct ProxyDataPathTests {
         let backend = try await TestBackend.start("a")
         let lb = try await BalancerHarness.start(BalancerHarness.config([backend], maxConnections: 1, limits: LimitsConfig(queueSize: 5)))
         defer { Task { await lb.stop(); await backend.kill() } }
-        async let slow = TestClient.get(port: lb.ports.proxy, "/slow?ms=300")
-        while lb.balancer.stats().pools[0].backends[0].inFlight == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        async let slow = TestClient.get(port: lb.ports.proxy, "/slow?ms=1000")
+        try await waitForAdmitted(lb.balancer)
         let queued = try await TestClient.get(port: lb.ports.proxy, "/")
         #expect(queued.status == 200)
         #expect(try await slow.status == 200)
@@ -116,7 +116,7 @@ struct ProxyDataPathTests {
             [backend], maxConnections: 1, timeouts: TimeoutsConfig(queue: .milliseconds(100)), limits: LimitsConfig(queueSize: 5)))
         defer { Task { await lb.stop(); await backend.kill() } }
         async let slow = TestClient.get(port: lb.ports.proxy, "/slow?ms=1500")
-        while lb.balancer.stats().pools[0].backends[0].inFlight == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        try await waitForAdmitted(lb.balancer)
         let waited = try await TestClient.get(port: lb.ports.proxy, "/")
         #expect(waited.status == 503)
         #expect(waited.body.contains("timed out waiting"))

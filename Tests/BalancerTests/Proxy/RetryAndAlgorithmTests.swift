@@ -87,7 +87,7 @@ struct RetryAndAlgorithmTests {
         let lb = try await BalancerHarness.start(BalancerHarness.config(backends, algorithm: .leastConnections))
         defer { Task { await lb.stop(); for b in backends { await b.kill() } } }
         async let slow = TestClient.get(port: lb.ports.proxy, "/slow?ms=2000")
-        while lb.balancer.stats().pools[0].backends.map(\.inFlight).reduce(0, +) == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        try await waitForAdmitted(lb.balancer)
         let busy = lb.balancer.stats().pools[0].backends.first { $0.inFlight == 1 }!.name
         let responses = try await TestClient(port: lb.ports.proxy).send(Array(repeating: (.GET, "/", [], nil), count: 5))
         #expect(responses.allSatisfy { $0.headers["X-Evenkeel-Backend"] != [busy] })
@@ -149,7 +149,7 @@ struct RetryAndAlgorithmTests {
         let lb = try await BalancerHarness.start(BalancerHarness.config(backends, limits: LimitsConfig(maxClientConnections: 1)))
         defer { Task { await lb.stop(); for b in backends { await b.kill() } } }
         async let holder = TestClient.get(port: lb.ports.proxy, "/slow?ms=400")
-        while lb.balancer.stats().pools[0].backends[0].inFlight == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        try await waitForAdmitted(lb.balancer)
         // The extra connection is closed at once: either an empty read or a reset, never a response.
         let second = try? await TestClient.raw(port: lb.ports.proxy, "GET / HTTP/1.1\r\nhost: x\r\n\r\n")
         #expect(second == nil || second == "")

@@ -20,8 +20,8 @@ struct BalancerServiceTests {
             var iterator = portsStream.makeAsyncIterator()
             let ports = try #require(await iterator.next())
             #expect(ports.proxy > 0 && ports.admin > 0 && ports.proxy != ports.admin)
-            async let slow = TestClient.get(port: ports.proxy, "/slow?ms=400")
-            while service.balancer.stats().pools[0].backends[0].inFlight == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            async let slow = TestClient.get(port: ports.proxy, "/slow?ms=1000")
+            try await waitForAdmitted(service.balancer)
             await group.triggerGracefulShutdown()
             let response = try await slow
             #expect(response.status == 200)

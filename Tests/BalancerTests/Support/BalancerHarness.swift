@@ -67,3 +67,11 @@ func holdPort(_ port: Int) -> Int {
     // The descriptor stays open on purpose until the test process exits.
     return Int(UInt16(bigEndian: address.sin_port))
 }
+
+/// Waits until pool `pool` of `balancer` has admitted `count` requests (in flight or finished). Waiting for a
+/// non-zero in-flight count instead can miss a short request on a busy machine and then wait forever.
+func waitForAdmitted(_ balancer: LoadBalancer, count: Int = 1, pool: Int = 0) async throws {
+    while balancer.stats().pools[pool].backends.map(\.requests).reduce(0, +) < count {
+        try await Task.sleep(for: .milliseconds(10))
+    }
+}
