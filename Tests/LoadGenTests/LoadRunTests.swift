@@ -162,8 +162,8 @@ struct LoadRunTests {
         #expect(closed.statuses.isEmpty)
         #expect(closed.errorRate == 1)
         // Open: every one of the 20 scheduled requests times out.
-        #expect(open.failures == ["timeout": 20])
-        #expect(open.perSecond.first?.failures["timeout"] == 20)
+        #expect(open.failures == ["timeout": 20], "open failures: \(open.failures)")
+        #expect(open.perSecond.first?.failures["timeout"] == 20, "per second: \(open.perSecond.map(\.failures))")
     }
 
     @Test(.timeLimit(.minutes(1)))
