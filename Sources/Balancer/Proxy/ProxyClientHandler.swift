@@ -236,7 +236,8 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         if case .consistentHash(let source, _) = pool.config.algorithm {
             key = Self.hashKey(head, source: source, clientIP: clientIP)
         }
-        let keepAlive = head.wantsKeepAlive && head.isHTTP11 && !shutdown.isShuttingDown
+        // HTTP/1.1 keeps the connection unless told to close; HTTP/1.0 only when asked (`Connection: keep-alive`).
+        let keepAlive = head.wantsKeepAlive && !shutdown.isShuttingDown
         let upstreamHead = HeadWriter.upstreamRequest(
             head, clientIP: clientIP, ids: &requestIDs, keepUnderscoreNames: config.limits.underscoresInHeaders,
             hostIfMissing: head.headers.hostCount == 0 ? Self.authority(of: context.channel.localAddress) : nil,
@@ -399,7 +400,8 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         if failure.status == 503 { headers.append(("retry-after", "1")) }
         localResponse(
             status: HTTPResponseStatus(statusCode: failure.status), message: failure.description,
-            close: !ex.requestComplete || !ex.keepAlive, extraHeaders: headers)
+            // The proxy's own answers say HTTP/1.1; an HTTP/1.0 client gets them with a close.
+            close: !ex.requestComplete || !ex.keepAlive || !ex.head.isHTTP11, extraHeaders: headers)
     }
 
     private func releaseSlot(_ ex: ProxyExchange, latency: Duration?) {
@@ -472,8 +474,11 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         responseTimeout?.disarm()
         ex.responseStarted = true
         ex.responseStatus = head.status
-        // A body that ends with the backend's connection ends the client's too.
-        if !ex.requestComplete || shutdown.isShuttingDown || framing == .untilClose { ex.keepAlive = false }
+        // A body that ends with the backend's connection ends the client's too, and so does a chunked body dechunked
+        // for an HTTP/1.0 client (only the close can mark its end).
+        if !ex.requestComplete || shutdown.isShuttingDown || framing == .untilClose || (framing == .chunked && !ex.head.isHTTP11) {
+            ex.keepAlive = false
+        }
         // A small body of known length is appended to the head's buffer (see upstreamReceivedBody): room for it now.
         var spare = 0
         if case .length(let length) = framing, length <= Self.maxCoalescedBodyBytes { spare = length }

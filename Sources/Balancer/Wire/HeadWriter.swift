@@ -79,7 +79,12 @@ enum HeadWriter {
         out.writeStaticString(": ")
         out.writeString(backendName)
         out.writeStaticString("\r\n")
-        if !keepAlive { out.writeStaticString("connection: close\r\n") }
+        if !keepAlive {
+            out.writeStaticString("connection: close\r\n")
+        } else if !clientIsHTTP11 {
+            // HTTP/1.0 closes after each response unless the server says otherwise.
+            out.writeStaticString("connection: keep-alive\r\n")
+        }
         out.writeStaticString("\r\n")
         return out
     }

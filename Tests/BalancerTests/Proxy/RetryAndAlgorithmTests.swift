@@ -67,6 +67,20 @@ struct RetryAndAlgorithmTests {
         #expect(reply.contains("\r\nx-req-host: 127.0.0.1:\(lb.ports.proxy)\r\n"))
     }
 
+    @Test func http10ClientThatAsksForKeepAliveKeepsItsConnection() async throws {
+        let backends = try await start(["a"])
+        let lb = try await BalancerHarness.start(BalancerHarness.config(backends))
+        defer { Task { await lb.stop(); for b in backends { await b.kill() } } }
+        // Two requests on one connection: the first asks to keep it, the second does not, so the proxy closes after
+        // the second answer (and the read ends).
+        let reply = try await TestClient.raw(
+            port: lb.ports.proxy, "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET / HTTP/1.0\r\n\r\n")
+        let answers = reply.components(separatedBy: "HTTP/1.0 200 OK\r\n").dropFirst()
+        #expect(answers.count == 2)
+        #expect(answers.first?.contains("\r\nconnection: keep-alive\r\n") == true)
+        #expect(answers.last?.contains("\r\nconnection: close\r\n") == true)
+    }
+
     @Test func requestFieldsWithUnderscoredNamesAreDroppedUnlessConfigured() async throws {
         let backends = try await start(["a"])
         let request = "GET / HTTP/1.1\r\nHost: x\r\nX_Forwarded_For: 6.6.6.6\r\nMy-Header: 1\r\nConnection: close\r\n\r\n"

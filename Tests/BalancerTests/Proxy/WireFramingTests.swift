@@ -45,6 +45,15 @@ struct WireFramingTests {
         }
     }
 
+    @Test func anHTTP10ClientThatAsksForKeepAliveGetsAChunkedResponseDechunkedAndAClose() async throws {
+        try await withRawBackend(Self.chunked) { port in
+            let reply = try await TestClient.raw(port: port, "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+            #expect(reply.hasPrefix("HTTP/1.0 200 OK\r\n"))
+            #expect(reply.contains("\r\nconnection: close\r\n"))
+            #expect(reply.hasSuffix("\r\n\r\nhello world"))
+        }
+    }
+
     @Test func aBodyThatEndsWithTheBackendsConnectionEndsTheClients() async throws {
         try await withRawBackend("HTTP/1.1 200 OK\r\nx-kind: eof\r\n\r\nuntil the end", closeAfter: true) { port in
             // The client asks for keep-alive; the proxy must still close, since the body's end is the close.

@@ -38,6 +38,15 @@ struct HeadRewritingTests {
         #expect(withHost.hasPrefix("GET /a HTTP/1.1\r\nHost: site\r\n") && !withHost.contains("127.0.0.1:8080"))
     }
 
+    @Test func anHTTP10ClientKeptAliveIsToldSo() throws {
+        let kept = try downstream("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n", clientIsHTTP11: false, keepAlive: true)
+        #expect(kept.hasPrefix("HTTP/1.0 200 OK\r\n") && kept.contains("\r\nconnection: keep-alive\r\n"))
+        let closed = try downstream("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n", clientIsHTTP11: false, keepAlive: false)
+        #expect(closed.contains("\r\nconnection: close\r\n") && !closed.contains("keep-alive"))
+        let http11 = try downstream("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n", clientIsHTTP11: true, keepAlive: true)
+        #expect(!http11.lowercased().contains("connection"))
+    }
+
     @Test func anIPv6ListenerIsWrittenInBrackets() throws {
         #expect(ProxyClientHandler.authority(of: try SocketAddress(ipAddress: "::1", port: 8080)) == "[::1]:8080")
         #expect(ProxyClientHandler.authority(of: try SocketAddress(ipAddress: "10.1.2.3", port: 80)) == "10.1.2.3:80")
