@@ -18,7 +18,7 @@ enum WireBytes {
     /// statics: a computed static is read through `swift_once` on every byte (0.2 µs per request, measured);
     /// `tokenBits(in:)` derives them from the grammar, and a test checks that they agree.
     static let tokenBitsLow: UInt64 = 0x03FF_6CFA_0000_0000
-    /// Bit `b` set when byte `b + 64` (64-127) is a `tchar`: the letters and `^_`|~`.
+    /// Bit `b` set when byte `b + 64` (64-127) is a `tchar`: the letters and ^ _ ` | ~.
     static let tokenBitsHigh: UInt64 = 0x57FF_FFFF_C7FF_FFFE
 
     /// The `tchar` bits of the bytes in `range` (64 of them), from RFC 9110's grammar.
