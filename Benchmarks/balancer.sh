@@ -8,9 +8,9 @@
 # handlers), so nio-floor is the floor under it: the step from there is everything Evenkeel does per request
 # (parsing, rewriting heads, balancing, limits, statistics). nio-http shows what the codecs alone would cost.
 # Every proxy runs the same number of threads (nbthread, worker_processes, --threads), one per core unless given.
-# The targets run one after another, in rounds (three unless given): each round runs every target once, and the
-# table shows each target's median over the rounds, with the per-round ratios' range, because this shared machine's
-# speed drifts by more than the differences being measured.
+# The targets run one after another, in rounds (three unless given): each round runs every target once, starting
+# one target later than the round before. The table shows each target's median over the rounds, with the per-round
+# ratios' range, because this shared machine's speed drifts by more than the differences being measured.
 # Usage: Benchmarks/balancer.sh [connections] [seconds] [threads] [rounds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -111,13 +111,15 @@ run() {
   printf "%-6s %-10s %12s %10s %10s %14s\n" "$round" "$name" "$rps" "$p50" "$p99" "$cpu"
   echo "$round $name $rps $cpu $p50 $p99" >> "$work/summary"
 }
+targets=("direct http://127.0.0.1:$up1" "evenkeel http://127.0.0.1:$p_even $pid_even" "haproxy http://127.0.0.1:$p_ha $pid_ha"
+  "nginx http://127.0.0.1:$p_ngx $pid_ngx" "nio-floor http://127.0.0.1:$p_floor $pid_floor" "nio-http http://127.0.0.1:$p_hfloor $pid_hfloor")
+# Each round starts one target later than the one before, so that no target always runs at the same point of a
+# round while the machine's speed drifts.
 for round in $(seq 1 "$rounds"); do
-  run direct "http://127.0.0.1:$up1"
-  run evenkeel "http://127.0.0.1:$p_even" "$pid_even"
-  run haproxy "http://127.0.0.1:$p_ha" "$pid_ha"
-  run nginx "http://127.0.0.1:$p_ngx" "$pid_ngx"
-  run nio-floor "http://127.0.0.1:$p_floor" "$pid_floor"
-  run nio-http "http://127.0.0.1:$p_hfloor" "$pid_hfloor"
+  for i in "${!targets[@]}"; do
+    # shellcheck disable=SC2086 # name, URL and pid are separate words
+    run ${targets[$(( (i + round - 1) % ${#targets[@]} ))]}
+  done
 done
 python3 - "$work/summary" <<'PY'
 import sys, statistics
