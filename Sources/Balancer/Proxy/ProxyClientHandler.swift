@@ -252,8 +252,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     /// request without `Host` reached.
     static func authority(of address: SocketAddress?) -> String? {
         guard let address, let ip = address.ipAddress, let port = address.port else { return nil }
-        if case .v6 = address { return "[\(ip)]:\(port)" }
-        return "\(ip):\(port)"
+        return BackendAddress(host: ip, port: port).description
     }
 
     /// The hash key of a request for a consistent-hash pool.

@@ -45,7 +45,7 @@ public final class BackendRuntime: Sendable {
         self.index = index
         self.state = Mutex(State(inServiceSince: now))
         self.latencyMetric = latencyMetric
-        self.addressID = UpstreamAddressID.of("\(config.address.host):\(config.address.port)")
+        self.addressID = UpstreamAddressID.of(config.address.description)
     }
 
     /// Current status, derived from health, ejection and drain.
