@@ -337,11 +337,11 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
                 self.releaseSlot(ex, latency: nil)
                 self.attemptFailed(ex, .connectFailed(backend: backend.config.name, reason: "\(error)"), connectFailure: true)
             case .success(let upstream):
-                guard self.isCurrent(ex), ex.backend == index, self.context != nil else {
+                guard self.isCurrent(ex), ex.backend == index, let context = self.context else {
                     self.connections.giveBack(upstream, idleTimeout: timeouts.idle)
                     return
                 }
-                self.send(ex, over: upstream, responseTimeout: timeouts.response, now: upstream.eventLoopNow)
+                self.send(ex, over: upstream, responseTimeout: timeouts.response, now: context.eventLoop.now)
             }
         }
     }

@@ -80,9 +80,6 @@ final class UpstreamHandler: ChannelDuplexHandler {
         reader.dechunk = dechunk
     }
 
-    /// The time on this connection's event loop.
-    var eventLoopNow: NIODeadline { context?.eventLoop.now ?? .now() }
-
     /// Returns the connection to idle (at `now`); it closes itself after `idleTimeout`.
     func makeIdle(idleTimeout: TimeAmount, now: NIODeadline) {
         guard let context, case .leased = state else { return }

@@ -25,30 +25,38 @@ public struct BalancerService: Service {
         reloadOnSIGHUP: Bool = true, drainDeadline: Duration = .seconds(30),
         onListening: @escaping @Sendable (ListeningPorts) async -> Void = { _ in }
     ) {
-        balancer = LoadBalancer(configuration: configuration, configPath: configPath, checker: checker, group: group, logger: logger)
-        self.onListening = onListening
-        self.reloadOnSIGHUP = reloadOnSIGHUP
-        self.drainDeadline = drainDeadline
-        self.ownedGroup = nil
+        self.init(
+            configuration: configuration, configPath: configPath, checker: checker, group: group, ownedGroup: nil, logger: logger,
+            reloadOnSIGHUP: reloadOnSIGHUP, drainDeadline: drainDeadline, onListening: onListening)
     }
 
     /// Loads `configPath` and creates the service for it, on `eventLoops` threads (one per core when nil).
     ///
-    /// Fewer threads than cores suit a machine the balancer shares with other busy processes: each thread
-    /// competes for the cores, and the per-backend state they share moves between caches on every request.
+    /// Fewer threads than cores suit a machine the balancer shares with other busy processes: an event loop with
+    /// less to do sleeps and wakes more often, and each wake costs a context switch (measured in
+    /// `docs/benchmarks.md`).
     public init(
         configPath: String, eventLoops: Int? = nil, checker: ReloadChecker? = nil, logger: Logger = Logger(label: "evenkeel.balancer"),
         onListening: @escaping @Sendable (ListeningPorts) async -> Void = { _ in }
     ) throws(ConfigError) {
         let configuration = try BalancerConfigLoader.load(contentsOf: configPath)
         let owned = eventLoops.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) }
-        balancer = LoadBalancer(
+        self.init(
             configuration: configuration, configPath: configPath, checker: checker,
-            group: owned ?? MultiThreadedEventLoopGroup.singleton, logger: logger)
+            group: owned ?? MultiThreadedEventLoopGroup.singleton, ownedGroup: owned, logger: logger,
+            reloadOnSIGHUP: true, drainDeadline: .seconds(30), onListening: onListening)
+    }
+
+    private init(
+        configuration: BalancerConfiguration, configPath: String?, checker: ReloadChecker?, group: any EventLoopGroup,
+        ownedGroup: MultiThreadedEventLoopGroup?, logger: Logger, reloadOnSIGHUP: Bool, drainDeadline: Duration,
+        onListening: @escaping @Sendable (ListeningPorts) async -> Void
+    ) {
+        balancer = LoadBalancer(configuration: configuration, configPath: configPath, checker: checker, group: group, logger: logger)
         self.onListening = onListening
-        self.reloadOnSIGHUP = true
-        self.drainDeadline = .seconds(30)
-        self.ownedGroup = owned
+        self.reloadOnSIGHUP = reloadOnSIGHUP
+        self.drainDeadline = drainDeadline
+        self.ownedGroup = ownedGroup
     }
 
     /// Serves until graceful shutdown or cancellation.
