@@ -51,6 +51,37 @@ struct HTTPResponseScannerTests {
         #expect(scanner.endOfStream()?.status == 200)
     }
 
+    @Test func aResponseTheBalancerWouldRefuseIsMalformedAndSaysWhy() {
+        func fault(_ text: String) -> String? {
+            do {
+                _ = try scan(text, piece: 4096)
+                return nil
+            } catch {
+                return (error as? HTTPResponseScanner.Malformed)?.description
+            }
+        }
+        #expect(fault("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\nok")
+            == "malformed response: both Content-Length and Transfer-Encoding are present")
+        #expect(fault("HTTP/1.1 200 OK\r\nBad Name: x\r\nContent-Length: 0\r\n\r\n")
+            == "malformed response: header line 1 is not 'name: value' (or is folded)")
+        #expect(fault("HTTP/1.1 200 OK\nContent-Length: 0\r\n\r\n") == "malformed response: line 0 of the head ends in LF without CR")
+    }
+
+    @Test(arguments: [1, 5, 4096])
+    func keptBodiesAreTheDataWithoutChunkFraming(piece: Int) throws {
+        var scanner = HTTPResponseScanner(backendHeaders: [])
+        scanner.bodyLimit = 8
+        var responses: [ResponseSummary] = []
+        let bytes = Array(Self.two.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let end = min(bytes.count, offset + piece)
+            try scanner.feed(ByteBuffer(bytes: bytes[offset..<end])) { responses.append($0) }
+            offset = end
+        }
+        #expect(responses.map { String(decoding: $0.body, as: UTF8.self) } == ["hello", "wikipedi"])
+    }
+
     @Test func garbageIsMalformed() {
         #expect(throws: HTTPResponseScanner.Malformed.self) { try scan("SSH-2.0-OpenSSH\r\n\r\n", piece: 4096) }
         #expect(throws: HTTPResponseScanner.Malformed.self) { try scan("HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n", piece: 4096) }

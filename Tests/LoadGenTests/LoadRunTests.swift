@@ -167,6 +167,24 @@ struct LoadRunTests {
     }
 
     @Test(.timeLimit(.minutes(1)))
+    func responsesTheBalancerWouldRefuseAreCountedAsMalformedInBothModels() async throws {
+        let server = try await StubServer.start(malformed: true)
+        let closed = await LoadTest(
+            host: "127.0.0.1", port: server.port, mix: .single(path: "/"), model: .closed(connections: 2), duration: 1, maxRequests: 10,
+            timeout: 2
+        ).run()
+        let open = await LoadTest(
+            host: "127.0.0.1", port: server.port, mix: .single(path: "/"), model: .open(.constant(rate: 20)), duration: 1, connections: 2,
+            timeout: 2
+        ).run()
+        await server.stop()
+        #expect(closed.failures.keys.sorted() == ["malformed"], "closed failures: \(closed.failures)")
+        #expect(closed.statuses.isEmpty)
+        #expect(open.failures == ["malformed": 20], "open failures: \(open.failures)")
+        #expect(open.statuses.isEmpty)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
     func refusedConnectionsAreCountedAsConnectErrors() async throws {
         // Port 1: nothing listens there, and no test server can take it (they bind ephemeral ports), unlike the
         // port of a server just stopped, which a test running alongside may be given.

@@ -1,5 +1,5 @@
 /// How the body of a message is delimited on the wire (RFC 9112 §6.3).
-enum BodyFraming: Equatable {
+package enum BodyFraming: Equatable {
     /// Exactly this many bytes (0: no body).
     case length(Int)
     /// `Transfer-Encoding: chunked`.

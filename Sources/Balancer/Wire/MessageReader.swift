@@ -11,8 +11,8 @@ import Darwin
 /// (pipelining) simply waits in the reader's buffer until the proxy asks for it. Body events are slices of the
 /// bytes read (no copy). A chunked body passes through as it came, framing included, while the reader checks
 /// the framing and counts the data; with `dechunk` set only the data comes out (for an HTTP/1.0 client).
-struct MessageReader {
-    enum Event {
+package struct MessageReader {
+    package enum Event {
         /// A complete head, from the start line through the empty line that ends it.
         case head(ByteBuffer)
         /// Body bytes to pass on.
@@ -36,9 +36,9 @@ struct MessageReader {
     }
 
     /// Largest head accepted; also bounds the trailer section.
-    var maxHeadBytes: Int
+    package var maxHeadBytes: Int
     /// Pass only the data of a chunked body, without its framing.
-    var dechunk = false
+    package var dechunk = false
     /// Data bytes of the current message's body so far.
     private(set) var bodyDataBytes = 0
     private var phase = Phase.head
@@ -49,12 +49,12 @@ struct MessageReader {
     /// Largest chunk-size line accepted, extensions included.
     static let maxChunkLineBytes = 4096
 
-    init(maxHeadBytes: Int) {
+    package init(maxHeadBytes: Int) {
         self.maxHeadBytes = maxHeadBytes
     }
 
     /// Adds bytes read from the connection.
-    mutating func feed(_ incoming: ByteBuffer) {
+    package mutating func feed(_ incoming: ByteBuffer) {
         if var buffered = buffer, buffered.readableBytes > 0 {
             buffer = nil
             var incoming = incoming
@@ -69,13 +69,13 @@ struct MessageReader {
     var hasBufferedBytes: Bool { (buffer?.readableBytes ?? 0) > 0 }
 
     /// Whether the reader is between messages: no part of one has been read.
-    var isAtMessageBoundary: Bool {
+    package var isAtMessageBoundary: Bool {
         if case .head = phase { return !hasBufferedBytes }
         return false
     }
 
     /// Sets how the body of the head just returned is framed.
-    mutating func startBody(_ framing: BodyFraming) {
+    package mutating func startBody(_ framing: BodyFraming) {
         bodyDataBytes = 0
         switch framing {
         case .length(let length): phase = length > 0 ? .fixed(remaining: length) : .complete
@@ -85,7 +85,7 @@ struct MessageReader {
     }
 
     /// The connection closed: a body that runs until the close is complete.
-    mutating func endOfStream() -> Bool {
+    package mutating func endOfStream() -> Bool {
         guard case .untilClose = phase else { return false }
         phase = .head
         return true
@@ -97,7 +97,7 @@ struct MessageReader {
     }
 
     /// The next event, or nil when more bytes are needed (or the framing of a head has not been set yet).
-    mutating func next() throws(WireError) -> Event? {
+    package mutating func next() throws(WireError) -> Event? {
         switch phase {
         case .awaitingFraming:
             return nil

@@ -1,17 +1,17 @@
 import NIOCore
 
 /// A backend's response head as read off the wire: its bytes, the status, and what the proxy acts on.
-struct ResponseHead {
+package struct ResponseHead {
     /// The head, from the status line through the CRLF that ends it.
     let bytes: ByteBuffer
-    let status: Int
+    package let status: Int
     /// The status code and reason phrase, as sent ("200 OK"), without the CRLF.
     let statusText: Range<Int>
     let isHTTP11: Bool
     let headers: HeaderSection
 
     /// Parses `bytes`, a complete head ending in CRLF CRLF.
-    init(_ bytes: ByteBuffer) throws(WireError) {
+    package init(_ bytes: ByteBuffer) throws(WireError) {
         self.bytes = bytes
         (status, statusText, isHTTP11, headers) = try bytes.withUnsafeReadableBytes { raw throws(WireError) in
             // "HTTP/1.1 200 OK\r\n": version, space, three digits, then a space and a reason or the line's end.
@@ -41,13 +41,23 @@ struct ResponseHead {
     var allowsReuse: Bool { isHTTP11 ? !headers.close : headers.keepAlive && !headers.close }
 
     /// An interim (1xx) response other than 101: the final response follows on the same connection.
-    var isInterim: Bool { (100..<200).contains(status) && status != 101 }
+    package var isInterim: Bool { (100..<200).contains(status) && status != 101 }
 
     /// How the body is framed, given whether the request was HEAD (RFC 9112 §6.3).
-    func bodyFraming(requestWasHEAD: Bool) -> BodyFraming {
+    package func bodyFraming(requestWasHEAD: Bool) -> BodyFraming {
         if requestWasHEAD || status == 204 || status == 304 || (100..<200).contains(status) { return .length(0) }
         if headers.chunked { return .chunked }
         if let length = headers.contentLength { return .length(length) }
         return .untilClose
+    }
+
+    /// The value of the first field named `name` (compared ignoring ASCII case), if the head has one.
+    package func value(ofField name: String) -> String? {
+        bytes.withUnsafeReadableBytes { raw in
+            guard let field = headers.fields.first(where: { WireBytes.equalsIgnoringCase(raw, $0.name, text: name) }) else {
+                return nil
+            }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: raw[field.value]), as: UTF8.self)
+        }
     }
 }

@@ -2,7 +2,7 @@
 ///
 /// Each case names where in the message the fault is, so the 4xx body and the log say what to fix. A request
 /// that is ambiguous about where it ends (the root of request smuggling) is refused, never guessed at.
-enum WireError: Error, Equatable, CustomStringConvertible {
+package enum WireError: Error, Equatable, CustomStringConvertible {
     /// The request or status line is not `METHOD TARGET HTTP/1.x` / `HTTP/1.x NNN reason`.
     case malformedStartLine
     /// A protocol version other than HTTP/1.0 or HTTP/1.1.
@@ -36,7 +36,7 @@ enum WireError: Error, Equatable, CustomStringConvertible {
         }
     }
 
-    var description: String {
+    package var description: String {
         switch self {
         case .malformedStartLine: "the start line is not HTTP/1.x"
         case .unsupportedVersion: "only HTTP/1.0 and HTTP/1.1 are supported"

@@ -54,7 +54,7 @@ final class ClosedLoopHandler: ChannelInboundHandler {
                 plan.recorder.record(kind: kind, intended: sent, sent: sent, finished: .now, outcome: .success(response))
             }
         } catch {
-            finish(.reset)
+            finish(.malformed)
             context.close(promise: nil)
             return
         }

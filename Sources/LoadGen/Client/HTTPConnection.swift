@@ -21,6 +21,8 @@ public enum RequestFailure: String, Error, Codable, Sendable, CaseIterable {
     case connect
     case timeout
     case reset
+    /// The answer was not an HTTP/1.1 response the balancer would accept from a backend (the connection is closed).
+    case malformed
 }
 
 /// One keep-alive HTTP/1.1 connection that carries one request at a time.
@@ -103,7 +105,7 @@ final class ResponseCollector: ChannelInboundHandler {
         do {
             try scanner.feed(unwrapInboundIn(data)) { response in complete(response) }
         } catch {
-            fail(.reset)
+            fail(.malformed)
             context.close(promise: nil)
         }
     }

@@ -39,7 +39,7 @@ public enum HTMLReport {
             ]).render())
 
         let kinds = Set(seconds.flatMap { Array($0.failures.keys) }).sorted()
-        let colors = ["connect": "#862e9c", "timeout": "#e03131", "reset": "#f08c00"]
+        let colors = ["connect": "#862e9c", "timeout": "#e03131", "reset": "#f08c00", "malformed": "#5c940d"]
         var errorSeries = kinds.map { kind in
             SVGLineChart.Series(name: kind, color: colors[kind] ?? "#495057", steps: true, values: seconds.map { Double($0.failures[kind] ?? 0) })
         }
