@@ -1,5 +1,3 @@
-import NIOCore
-
 /// Makes values for `X-Request-ID` when the client did not send one: 32 hex digits.
 ///
 /// Each client connection owns one generator, seeded once from the system's secure source; ids are
@@ -22,12 +20,11 @@ struct RequestIdentifier {
         }
     }
 
-    /// Writes a new id straight into `buffer`, as the proxy does into the head it sends upstream.
-    mutating func write(into buffer: inout ByteBuffer) {
+    /// Writes a new id straight into the head the proxy sends upstream.
+    mutating func write(into head: inout HeadBuilder) {
         let (high, low) = (generator.next(), generator.next())
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 32) { raw in
+        head.append(length: 32) { raw in
             Self.fill(UnsafeMutableBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 32), high, low)
-            return 32
         }
     }
 

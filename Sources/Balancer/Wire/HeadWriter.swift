@@ -14,41 +14,51 @@ enum HeadWriter {
         _ head: RequestHead, clientIP: String?, ids: inout RequestIdentifier, keepUnderscoreNames: Bool = false,
         hostIfMissing: String? = nil, allocator: ByteBufferAllocator
     ) -> ByteBuffer {
-        let source = head.bytes
-        var out = allocator.buffer(capacity: source.readableBytes + 128)
-        let base = source.readerIndex
-        out.writeImmutableBuffer(source.getSlice(at: base, length: head.target.upperBound)!)
-        out.writeStaticString(" HTTP/1.1\r\n")
-        if head.headers.hostCount == 0, let hostIfMissing {
-            out.writeStaticString("host: ")
-            out.writeString(hostIfMissing)
-            out.writeStaticString("\r\n")
-        }
-        var priorForwardedFor: [Range<Int>] = []
-        let dropUnderscoreNames = !keepUnderscoreNames && head.headers.underscoreNames > 0
-        copyKeptFields(head.headers, from: source, into: &out, also: { dropUnderscoreNames && $0.nameHasUnderscore }, visit: { field in
-            if field.kind == .xForwardedFor, !field.value.isEmpty { priorForwardedFor.append(field.value) }
-        })
-        if head.headers.chunked { out.writeStaticString("transfer-encoding: chunked\r\n") }
-        if clientIP != nil || !priorForwardedFor.isEmpty {
-            out.writeStaticString("x-forwarded-for: ")
-            for (n, value) in priorForwardedFor.enumerated() {
-                if n > 0 { out.writeStaticString(", ") }
-                out.writeImmutableBuffer(source.getSlice(at: base + value.lowerBound, length: value.count)!)
+        let hostIfMissing = head.headers.hostCount == 0 ? hostIfMissing : nil
+        // The request line and the kept fields are copies of the received head, and the prior X-Forwarded-For
+        // values with their separators are shorter than the lines they came from, so the received size bounds all
+        // of that; the rest is the proxy's own fields: at most 132 bytes of literals and the request id, plus the
+        // host and the client address.
+        let bound = head.bytes.readableBytes + 132 + (hostIfMissing?.utf8.count ?? 0) + (clientIP?.utf8.count ?? 0)
+        var out = allocator.buffer(capacity: bound)
+        _ = head.bytes.withUnsafeReadableBytes { source in
+            out.writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { target in
+                var w = HeadBuilder(target)
+                w.append(source, 0..<head.target.upperBound)
+                w.append(" HTTP/1.1\r\n")
+                if let hostIfMissing {
+                    w.append("host: ")
+                    w.append(hostIfMissing)
+                    w.append("\r\n")
+                }
+                var priorForwardedFor: [Range<Int>] = []
+                let dropUnderscoreNames = !keepUnderscoreNames && head.headers.underscoreNames > 0
+                copyKeptFields(head.headers, from: source, into: &w, also: { dropUnderscoreNames && $0.nameHasUnderscore }, visit: { field in
+                    if field.kind == .xForwardedFor, !field.value.isEmpty { priorForwardedFor.append(field.value) }
+                })
+                if head.headers.chunked { w.append("transfer-encoding: chunked\r\n") }
+                if clientIP != nil || !priorForwardedFor.isEmpty {
+                    w.append("x-forwarded-for: ")
+                    for (n, value) in priorForwardedFor.enumerated() {
+                        if n > 0 { w.append(", ") }
+                        w.append(source, value)
+                    }
+                    if let clientIP {
+                        if !priorForwardedFor.isEmpty { w.append(", ") }
+                        w.append(clientIP)
+                    }
+                    w.append("\r\n")
+                }
+                w.append("x-forwarded-proto: http\r\n")
+                if !head.headers.hasRequestID {
+                    w.append("x-request-id: ")
+                    ids.write(into: &w)
+                    w.append("\r\n")
+                }
+                w.append("\r\n")
+                return w.count
             }
-            if let clientIP {
-                if !priorForwardedFor.isEmpty { out.writeStaticString(", ") }
-                out.writeString(clientIP)
-            }
-            out.writeStaticString("\r\n")
         }
-        out.writeStaticString("x-forwarded-proto: http\r\n")
-        if !head.headers.hasRequestID {
-            out.writeStaticString("x-request-id: ")
-            ids.write(into: &out)
-            out.writeStaticString("\r\n")
-        }
-        out.writeStaticString("\r\n")
         return out
     }
 
@@ -60,48 +70,53 @@ enum HeadWriter {
         _ head: ResponseHead, clientIsHTTP11: Bool, chunkedToClient: Bool, backendHeader: String, backendName: String,
         keepAlive: Bool, spareCapacity: Int = 0, allocator: ByteBufferAllocator
     ) -> ByteBuffer {
-        let source = head.bytes
-        var out = allocator.buffer(capacity: source.readableBytes + 64 + backendName.utf8.count + spareCapacity)
-        out.writeStaticString(clientIsHTTP11 ? "HTTP/1.1 " : "HTTP/1.0 ")
-        out.writeImmutableBuffer(source.getSlice(at: source.readerIndex + head.statusText.lowerBound, length: head.statusText.count)!)
-        out.writeStaticString("\r\n")
-        let chunked = head.headers.chunked
         let backendHeaderLength = backendHeader.utf8.count
-        source.withUnsafeReadableBytes { raw in
-            copyKeptFields(head.headers, from: source, into: &out, also: { field in
-                // A chunked body is re-framed only by us; a stale length must not reach the client with it.
-                (chunked && field.kind == .contentLength) 
-                    || (field.name.count == backendHeaderLength && WireBytes.equalsIgnoringCase(raw, field.name, text: backendHeader))
-            })
+        // The status line and the kept fields are copies of the received head; the rest is at most 58 bytes of
+        // literals plus the backend header's name and value.
+        let bound = head.bytes.readableBytes + 58 + backendHeaderLength + backendName.utf8.count
+        var out = allocator.buffer(capacity: bound + spareCapacity)
+        let chunked = head.headers.chunked
+        _ = head.bytes.withUnsafeReadableBytes { source in
+            out.writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { target in
+                var w = HeadBuilder(target)
+                w.append(clientIsHTTP11 ? "HTTP/1.1 " : "HTTP/1.0 ")
+                w.append(source, head.statusText)
+                w.append("\r\n")
+                copyKeptFields(head.headers, from: source, into: &w, also: { field in
+                    // A chunked body is re-framed only by us; a stale length must not reach the client with it.
+                    (chunked && field.kind == .contentLength)
+                        || (field.name.count == backendHeaderLength && WireBytes.equalsIgnoringCase(source, field.name, text: backendHeader))
+                })
+                if chunkedToClient { w.append("transfer-encoding: chunked\r\n") }
+                w.append(backendHeader)
+                w.append(": ")
+                w.append(backendName)
+                w.append("\r\n")
+                if !keepAlive {
+                    w.append("connection: close\r\n")
+                } else if !clientIsHTTP11 {
+                    // HTTP/1.0 closes after each response unless the server says otherwise.
+                    w.append("connection: keep-alive\r\n")
+                }
+                w.append("\r\n")
+                return w.count
+            }
         }
-        if chunkedToClient { out.writeStaticString("transfer-encoding: chunked\r\n") }
-        out.writeString(backendHeader)
-        out.writeStaticString(": ")
-        out.writeString(backendName)
-        out.writeStaticString("\r\n")
-        if !keepAlive {
-            out.writeStaticString("connection: close\r\n")
-        } else if !clientIsHTTP11 {
-            // HTTP/1.0 closes after each response unless the server says otherwise.
-            out.writeStaticString("connection: keep-alive\r\n")
-        }
-        out.writeStaticString("\r\n")
         return out
     }
 
     /// Copies every field not dropped (and not `also` dropped) from `source`, joining runs of consecutive kept
     /// lines into one copy; `visit` sees every field.
     private static func copyKeptFields(
-        _ headers: HeaderSection, from source: ByteBuffer, into out: inout ByteBuffer,
+        _ headers: HeaderSection, from source: UnsafeRawBufferPointer, into out: inout HeadBuilder,
         also drop: (HeaderField) -> Bool = { _ in false }, visit: (HeaderField) -> Void = { _ in }
     ) {
-        let base = source.readerIndex
         var run: Range<Int>?
         for field in headers.fields {
             visit(field)
             if field.dropped || drop(field) {
                 if let kept = run {
-                    out.writeImmutableBuffer(source.getSlice(at: base + kept.lowerBound, length: kept.count)!)
+                    out.append(source, kept)
                     run = nil
                 }
             } else if let kept = run {
@@ -110,7 +125,7 @@ enum HeadWriter {
                 run = field.line
             }
         }
-        if let kept = run { out.writeImmutableBuffer(source.getSlice(at: base + kept.lowerBound, length: kept.count)!) }
+        if let kept = run { out.append(source, kept) }
     }
 
     /// A response the proxy makes itself: a short plain-text body.

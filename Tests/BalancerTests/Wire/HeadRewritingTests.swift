@@ -115,6 +115,29 @@ struct HeadRewritingTests {
         #expect(dechunked == "HTTP/1.0 200 OK\r\nA: 1\r\nX-Evenkeel-Backend: b1\r\nconnection: close\r\n\r\n")
     }
 
+    @Test func theProxysOwnFieldsFitHoweverLongTheyAre() throws {
+        // A short head, long additions: a 1,000-byte Host for a request without one, an IPv6 client, a chunked body.
+        let client = "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"
+        let host = String(repeating: "h", count: 994) + ":65535"
+        let short = try upstream("GET / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", clientIP: client, hostIfMissing: host)
+        #expect(short.hasPrefix("GET / HTTP/1.1\r\nhost: \(host)\r\ntransfer-encoding: chunked\r\nx-forwarded-for: \(client)\r\n"))
+        // Prior X-Forwarded-For values, each on the shortest line that can carry it, joined with the client's.
+        let prior = (0..<200).map { "x-forwarded-for:\($0 % 10)\r\n" }.joined()
+        let joined = try upstream("GET / HTTP/1.1\r\nHost: h\r\n" + prior + "\r\n", clientIP: client)
+        let values = (0..<200).map { String($0 % 10) } + [client]
+        #expect(joined.contains("\r\nx-forwarded-for: \(values.joined(separator: ", "))\r\nx-forwarded-proto: http\r\nx-request-id: "))
+        #expect(joined.hasSuffix("\r\n\r\n"))
+        // A response whose only field is the backend header, replaced by a long name and value, to an HTTP/1.0
+        // client kept alive.
+        let head = try ResponseHead(ByteBuffer(string: "HTTP/1.1 200 OK\r\nX-Served-By-Backend-Named: a\r\n\r\n"))
+        let name = String(repeating: "b", count: 500)
+        let response = String(
+            buffer: HeadWriter.downstreamResponse(
+                head, clientIsHTTP11: false, chunkedToClient: false, backendHeader: "X-Served-By-Backend-Named", backendName: name,
+                keepAlive: true, allocator: ByteBufferAllocator()))
+        #expect(response == "HTTP/1.0 200 OK\r\nX-Served-By-Backend-Named: \(name)\r\nconnection: keep-alive\r\n\r\n")
+    }
+
     @Test func aStatusLineWithoutReasonIsKeptAsSent() throws {
         #expect(try downstream("HTTP/1.1 204\r\n\r\n").hasPrefix("HTTP/1.1 204\r\nX-Evenkeel-Backend: b1\r\n"))
     }
