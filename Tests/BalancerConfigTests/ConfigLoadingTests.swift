@@ -86,6 +86,23 @@ struct ConfigLoadingTests {
         #expect(c.pool(forPath: "/jobs")?.name == "web")
     }
 
+    @Test func aRequestGoesToTheLongestPathPrefixComparedByteForByte() throws {
+        let c = try BalancerConfigLoader.parse(yaml: """
+            pools:
+              - { name: root, backends: [{ address: 127.0.0.1:9000 }] }
+              - { name: api, path_prefix: /api, backends: [{ address: 127.0.0.1:9001 }] }
+              - { name: v2, path_prefix: /api/v2, backends: [{ address: 127.0.0.1:9002 }] }
+              - { name: cafe, path_prefix: "/café", backends: [{ address: 127.0.0.1:9003 }] }
+            """)
+        #expect(c.pool(forPath: "/api/v2/jobs")?.name == "v2")
+        #expect(c.pool(forPath: "/api/v1")?.name == "api")
+        #expect(c.pool(forPath: "/")?.name == "root")
+        #expect(c.pool(forPath: "/caf\u{e9}/menu")?.name == "cafe")
+        // The same text in other bytes (e + combining accent) is another path, as it is to nginx.
+        #expect(c.pool(forPath: "/cafe\u{301}/menu")?.name == "root")
+        #expect(c.poolIndex(forPath: "/api/v2") == 2)
+    }
+
     @Test func fillsEveryAbsentValueWithItsDefault() throws {
         let c = try BalancerConfigLoader.parse(yaml: "pools:\n  - backends:\n      - address: 127.0.0.1:9000\n")
         #expect(c.listeners == ListenersConfig())

@@ -225,7 +225,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
             localResponse(status: .payloadTooLarge, message: "request body larger than \(config.limits.maxBodyBytes) bytes", close: true)
             return
         }
-        guard head.path.hasPrefix("/"), let pool = generation.pool(forPath: head.path) else {
+        guard head.path.utf8.first == UInt8(ascii: "/"), let pool = generation.pool(forPath: head.path) else {
             localResponse(status: .badRequest, message: "request target must be an absolute path", close: true)
             return
         }

@@ -24,19 +24,9 @@ public final class BalancerRuntime: Sendable {
             self.hash = config.configHash
         }
 
-        /// The pool serving `path` (longest prefix).
+        /// The pool serving `path` (longest prefix; see `BalancerConfiguration.poolIndex(forPath:)`).
         public func pool(forPath path: String) -> PoolRuntime? {
-            // A loop rather than filter + max: this runs for every request, and filter allocates.
-            var best: PoolRuntime?
-            var bestLength = -1
-            for pool in pools where path.hasPrefix(pool.config.pathPrefix) {
-                let length = pool.config.pathPrefix.utf8.count
-                if length > bestLength {
-                    best = pool
-                    bestLength = length
-                }
-            }
-            return best
+            config.poolIndex(forPath: path).map { pools[$0] }
         }
     }
 

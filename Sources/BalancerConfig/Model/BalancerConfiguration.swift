@@ -35,8 +35,20 @@ public struct BalancerConfiguration: Sendable, Equatable {
 
     /// The pool that serves `path`: the one whose `pathPrefix` is the longest prefix of it.
     public func pool(forPath path: String) -> PoolConfig? {
-        pools
-            .filter { path.hasPrefix($0.pathPrefix) }
-            .max { $0.pathPrefix.count < $1.pathPrefix.count }
+        poolIndex(forPath: path).map { pools[$0] }
+    }
+
+    /// The position in `pools` of the pool that serves `path`. Prefixes are compared byte for byte, as a request
+    /// target arrives (no Unicode equivalence); the balancer calls this for every request, so it allocates nothing.
+    public func poolIndex(forPath path: String) -> Int? {
+        var best: Int?
+        var bestLength = -1
+        for (index, pool) in pools.enumerated() where pool.pathPrefix.utf8.count > bestLength {
+            if path.utf8.starts(with: pool.pathPrefix.utf8) {
+                best = index
+                bestLength = pool.pathPrefix.utf8.count
+            }
+        }
+        return best
     }
 }
