@@ -2,8 +2,8 @@
 /// one buffer access instead of one per field, copy and literal.
 ///
 /// The caller reserves an upper bound of the head's size (`HeadWriter` derives it from the received head's
-/// size plus the proxy's own fields); every append checks that bound, so a wrong bound stops the process rather
-/// than writing past the reservation.
+/// size plus the proxy's own fields); every append checks that it stays inside the reserved memory, so a wrong
+/// bound stops the process rather than writing past it.
 struct HeadBuilder {
     private let target: UnsafeMutableRawBufferPointer
     /// Bytes written so far.

@@ -11,6 +11,7 @@ import Darwin
 /// (pipelining) simply waits in the reader's buffer until the proxy asks for it. Body events are slices of the
 /// bytes read (no copy). A chunked body passes through as it came, framing included, while the reader checks
 /// the framing and counts the data; with `dechunk` set only the data comes out (for an HTTP/1.0 client).
+/// LoadGen reads the responses it measures with this reader too, so both judge a message by the same rules.
 package struct MessageReader {
     package enum Event {
         /// A complete head, from the start line through the empty line that ends it.
