@@ -123,6 +123,11 @@ public struct LoadTest: Sendable {
                         host: host, port: port, backendHeaders: backendHeaders, timeout: timeoutAmount, group: group)
                 }
                 outcome = .success(try await connection!.send(job.request, host: "\(host):\(port)", timeout: timeoutAmount))
+            } catch let malformed as HTTPResponseScanner.Malformed {
+                outcome = .failure(.malformed)
+                recorder.noteExample(of: .malformed, malformed.description)
+                await connection?.close()
+                connection = nil
             } catch {
                 outcome = .failure(error as? RequestFailure ?? .reset)
                 await connection?.close()
@@ -194,6 +199,7 @@ public struct LoadTest: Sendable {
                 latencyByKind: data.byKind.mapValues { .init($0) },
                 statuses: Dictionary(uniqueKeysWithValues: data.statuses.map { (String($0.key), $0.value) }),
                 failures: Dictionary(uniqueKeysWithValues: data.failures.map { ($0.key.rawValue, $0.value) }),
+                failureExamples: Dictionary(uniqueKeysWithValues: data.failureExamples.map { ($0.key.rawValue, $0.value) }),
                 errorRate: total > 0 ? Double(fivehundreds + failures) / Double(total) : 0,
                 perSecond: data.seconds.enumerated().map { index, bucket in
                     LoadReport.Second(bucket, second: index, hasTarget: profile != nil)

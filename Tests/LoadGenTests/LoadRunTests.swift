@@ -182,6 +182,12 @@ struct LoadRunTests {
         #expect(closed.statuses.isEmpty)
         #expect(open.failures == ["malformed": 20], "open failures: \(open.failures)")
         #expect(open.statuses.isEmpty)
+        // Each report says what was wrong, and the summary shows it.
+        let fault = "malformed response: header line 2 is not 'name: value' (or is folded)"
+        #expect(closed.failureExamples == ["malformed": fault])
+        #expect(open.failureExamples == ["malformed": fault])
+        #expect(SummaryText.render(open).contains("  first malformed: \(fault)"))
+        #expect(HTMLReport.render(open, target: "stub").contains("malformed (no response, first: \(fault))"))
     }
 
     @Test(.timeLimit(.minutes(1)))

@@ -96,7 +96,7 @@ final class ResponseCollector: ChannelInboundHandler {
     }
 
     func start(_ promise: EventLoopPromise<ResponseSummary>, timeout: TimeAmount, head: Bool, on loop: any EventLoop) {
-        let timer = loop.assumeIsolated().scheduleTask(in: timeout) { [weak self] () -> Void in self?.fail(.timeout) }
+        let timer = loop.assumeIsolated().scheduleTask(in: timeout) { [weak self] () -> Void in self?.fail(RequestFailure.timeout) }
         scanner.awaitingHead = head
         state = .waiting(promise, timer)
     }
@@ -105,19 +105,19 @@ final class ResponseCollector: ChannelInboundHandler {
         do {
             try scanner.feed(unwrapInboundIn(data)) { response in complete(response) }
         } catch {
-            fail(.malformed)
+            fail(error)
             context.close(promise: nil)
         }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         if let response = scanner.endOfStream() { complete(response) }
-        fail(.reset)
+        fail(RequestFailure.reset)
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        fail(.reset)
+        fail(RequestFailure.reset)
         context.close(promise: nil)
     }
 
@@ -128,10 +128,12 @@ final class ResponseCollector: ChannelInboundHandler {
         promise.succeed(response)
     }
 
-    private func fail(_ failure: RequestFailure) {
+    /// Fails the request in flight with `error`: a ``RequestFailure``, or the scanner's `Malformed`, which names
+    /// the fault (the caller counts it as `malformed`).
+    private func fail(_ error: any Error) {
         guard case .waiting(let promise, let timer) = state else { return }
         state = .idle
         timer?.cancel()
-        promise.fail(failure)
+        promise.fail(error)
     }
 }

@@ -9,6 +9,8 @@ final class Recorder: Sendable {
         var byKind: [String: Histogram<UInt64>] = [:]
         var statuses: [Int: Int] = [:]
         var failures: [RequestFailure: Int] = [:]
+        /// What the first failure of each kind said, where it said more than its kind (a malformed response's fault).
+        var failureExamples: [RequestFailure: String] = [:]
         var backends: [String: Int] = [:]
         var seconds: [SecondBucket] = []
         /// How late the generator itself handed requests to connections, microseconds.
@@ -80,6 +82,13 @@ final class Recorder: Sendable {
                 data.failures[failure, default: 0] += 1
                 data.seconds[due].failures[failure, default: 0] += 1
             }
+        }
+    }
+
+    /// Keeps `text` as the example of `failure` unless one is kept already: the first fault explains the rest.
+    func noteExample(of failure: RequestFailure, _ text: String) {
+        data.withLock { data in
+            if data.failureExamples[failure] == nil { data.failureExamples[failure] = text }
         }
     }
 

@@ -106,7 +106,10 @@ public enum HTMLReport {
         }
         html += "</table><h2>Responses</h2><table><tr><th>status or failure</th><th>count</th></tr>"
         for (status, count) in report.statuses.sorted(by: { $0.key < $1.key }) { html += "<tr><td>\(escape(status))</td><td>\(count)</td></tr>" }
-        for (failure, count) in report.failures.sorted(by: { $0.key < $1.key }) { html += "<tr><td>\(escape(failure)) (no response)</td><td>\(count)</td></tr>" }
+        for (failure, count) in report.failures.sorted(by: { $0.key < $1.key }) {
+            let example = report.failureExamples[failure].map { ", first: " + escape($0) } ?? ""
+            html += "<tr><td>\(escape(failure)) (no response\(example))</td><td>\(count)</td></tr>"
+        }
         html += "</table>"
         if report.scheduled != nil {
             html += String(format: "<p class=\"note\">Send lag (how late the generator released requests): p99 %.2f ms, max %.2f ms.</p>", report.sendLagP99, report.sendLagMax)

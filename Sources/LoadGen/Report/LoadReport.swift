@@ -79,6 +79,8 @@ public struct LoadReport: Codable, Sendable {
     public var latencyByKind: [String: Latency]
     public var statuses: [String: Int]
     public var failures: [String: Int]
+    /// What the first failure of a kind said, for kinds that say more than their name (`malformed`: the fault).
+    public var failureExamples: [String: String] = [:]
     /// Share of requests that failed or got a 5xx.
     public var errorRate: Double
     public var perSecond: [Second]
@@ -106,6 +108,7 @@ public struct LoadReport: Codable, Sendable {
         case achievedRate = "achieved_rate"
         case latencyByKind = "latency_by_kind"
         case errorRate = "error_rate"
+        case failureExamples = "failure_examples"
         case perSecond = "per_second"
         case maxShareRatio = "max_share_ratio"
         case jainIndex = "jain_index"

@@ -23,6 +23,9 @@ public enum SummaryText {
         lines.append("statuses " + report.statuses.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "))
         if !report.failures.isEmpty {
             lines.append("failures " + report.failures.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "))
+            for (kind, example) in report.failureExamples.sorted(by: { $0.key < $1.key }) {
+                lines.append("  first \(kind): \(example)")
+            }
         }
         lines.append(String(format: "errors %.2f%% (failures and 5xx)", report.errorRate * 100))
         if !report.backends.isEmpty {
