@@ -226,7 +226,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
             return
         }
         guard head.path.utf8.first == UInt8(ascii: "/"), let pool = generation.pool(forPath: head.path) else {
-            localResponse(status: .badRequest, message: "request target must be an absolute path", close: true)
+            localResponse(status: .badRequest, message: "request target must be a path or an http URL", close: true)
             return
         }
         if head.headers.expectsContinue, head.isHTTP11 {

@@ -9,23 +9,35 @@ enum HeadWriter {
     /// `X-Forwarded-Proto`, and an `X-Request-ID` unless the client sent one.
     ///
     /// Fields whose name holds an underscore are dropped unless `keepUnderscoreNames`. A request without `Host`
-    /// (HTTP/1.0 allows that) gets `Host: hostIfMissing`, because the HTTP/1.1 request sent on needs one.
+    /// (HTTP/1.0 allows that) gets `Host: hostIfMissing`, because the HTTP/1.1 request sent on needs one. An
+    /// absolute-form target goes on in origin form, with its authority as the only `Host` (RFC 9112 §3.2.2).
     static func upstreamRequest(
         _ head: RequestHead, clientIP: String?, ids: inout RequestIdentifier, keepUnderscoreNames: Bool = false,
         hostIfMissing: String? = nil, allocator: ByteBufferAllocator
     ) -> ByteBuffer {
-        let hostIfMissing = head.headers.hostCount == 0 ? hostIfMissing : nil
+        let hostIfMissing = head.headers.hostCount == 0 && head.authority == nil ? hostIfMissing : nil
         // The request line and the kept fields are copies of the received head, and the prior X-Forwarded-For
         // values with their separators are shorter than the lines they came from, so the received size bounds all
         // of that; the rest is the proxy's own fields: at most 132 bytes of literals and the request id, plus the
-        // host and the client address.
+        // host and the client address, or for an absolute-form target its authority again in `Host` and a `/`.
         let bound = head.bytes.readableBytes + 132 + (hostIfMissing?.utf8.count ?? 0) + (clientIP?.utf8.count ?? 0)
+            + (head.authority.map { $0.count + 9 } ?? 0)
         var out = allocator.buffer(capacity: bound)
         _ = head.bytes.withUnsafeReadableBytes { source in
             out.writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { target in
                 var w = HeadBuilder(target)
-                w.append(source, 0..<head.target.upperBound)
-                w.append(" HTTP/1.1\r\n")
+                if let authority = head.authority {
+                    w.append(source, head.method)
+                    w.append(" ")
+                    if head.originForm.isEmpty || source[head.originForm.lowerBound] == UInt8(ascii: "?") { w.append("/") }
+                    w.append(source, head.originForm)
+                    w.append(" HTTP/1.1\r\nhost: ")
+                    w.append(source, authority)
+                    w.append("\r\n")
+                } else {
+                    w.append(source, 0..<head.target.upperBound)
+                    w.append(" HTTP/1.1\r\n")
+                }
                 if let hostIfMissing {
                     w.append("host: ")
                     w.append(hostIfMissing)
@@ -33,7 +45,10 @@ enum HeadWriter {
                 }
                 var priorForwardedFor: [Range<Int>] = []
                 let dropUnderscoreNames = !keepUnderscoreNames && head.headers.underscoreNames > 0
-                copyKeptFields(head.headers, from: source, into: &w, also: { dropUnderscoreNames && $0.nameHasUnderscore }, visit: { field in
+                let replaceHost = head.authority != nil
+                copyKeptFields(head.headers, from: source, into: &w, also: { field in
+                    (dropUnderscoreNames && field.nameHasUnderscore) || (replaceHost && field.kind == .host)
+                }, visit: { field in
                     if field.kind == .xForwardedFor, !field.value.isEmpty { priorForwardedFor.append(field.value) }
                 })
                 if head.headers.chunked { w.append("transfer-encoding: chunked\r\n") }

@@ -8,10 +8,16 @@ struct RequestHead {
     /// The method, up to the space before the target.
     let method: Range<Int>
     let target: Range<Int>
+    /// For an absolute-form target (`http://host:port/path?query`, RFC 9112 §3.2.2), its `host:port`; the
+    /// request goes on with this as its `Host`, whatever `Host` the client sent.
+    let authority: Range<Int>?
+    /// The target as sent on: the path and query of an absolute-form target (empty if it has no path, and then
+    /// written as `/`), or the whole origin-form target.
+    let originForm: Range<Int>
     /// HTTP/1.1 (else HTTP/1.0).
     let isHTTP11: Bool
     let headers: HeaderSection
-    /// The target's path, before any `?`.
+    /// The target's path, before any `?` (`/` for an absolute-form target without one).
     let path: String
     /// GET, HEAD, OPTIONS, TRACE, PUT or DELETE: may be sent again after a failed attempt (RFC 9110 §9.2.2).
     let isIdempotent: Bool
@@ -24,12 +30,15 @@ struct RequestHead {
             try Self.parse(raw)
         }
         (method, target, isHTTP11, headers, isIdempotent, isHEAD) = parsed
+        let (authority, origin) = try bytes.withUnsafeReadableBytes { raw throws(WireError) in try Self.absoluteForm(raw, parsed.1) }
+        (self.authority, originForm) = (authority, origin)
         let pathEnd = bytes.withUnsafeReadableBytes { raw in
-            var end = parsed.1.lowerBound
-            while end < parsed.1.upperBound, raw[end] != UInt8(ascii: "?") { end += 1 }
+            var end = origin.lowerBound
+            while end < origin.upperBound, raw[end] != UInt8(ascii: "?") { end += 1 }
             return end
         }
-        path = bytes.getString(at: bytes.readerIndex + target.lowerBound, length: pathEnd - target.lowerBound) ?? ""
+        path = pathEnd == origin.lowerBound && authority != nil
+            ? "/" : bytes.getString(at: bytes.readerIndex + origin.lowerBound, length: pathEnd - origin.lowerBound) ?? ""
         // Exactly one Host in HTTP/1.1 (RFC 9112 §3.2); at most one in HTTP/1.0.
         if headers.hostCount > 1 || (isHTTP11 && headers.hostCount == 0) { throw .invalidHost }
     }
@@ -73,6 +82,28 @@ struct RequestHead {
         return (method, target, isHTTP11, headers, idempotent, head)
     }
 
+    /// The authority and the path-and-query of an absolute-form `http` or `https` target; for any other target,
+    /// no authority and the whole target. An absolute-form target needs a host and must not carry userinfo
+    /// (`user@host`, which RFC 9110 §4.2.4 tells recipients to treat as an error).
+    private static func absoluteForm(_ raw: UnsafeRawBufferPointer, _ target: Range<Int>) throws(WireError) -> (Range<Int>?, Range<Int>) {
+        let schemeLength: Int
+        if target.count >= 7, WireBytes.equalsIgnoringCase(raw, target.lowerBound..<(target.lowerBound + 7), "http://") {
+            schemeLength = 7
+        } else if target.count >= 8, WireBytes.equalsIgnoringCase(raw, target.lowerBound..<(target.lowerBound + 8), "https://") {
+            schemeLength = 8
+        } else {
+            return (nil, target)
+        }
+        let start = target.lowerBound + schemeLength
+        var end = start
+        while end < target.upperBound, raw[end] != UInt8(ascii: "/"), raw[end] != UInt8(ascii: "?") {
+            guard raw[end] != UInt8(ascii: "@") else { throw .malformedStartLine }
+            end += 1
+        }
+        guard end > start else { throw .malformedStartLine }
+        return (start..<end, end..<target.upperBound)
+    }
+
     private static func methodTraits(_ raw: UnsafeRawBufferPointer, _ method: Range<Int>) -> (idempotent: Bool, head: Bool) {
         func equals(_ name: StaticString) -> Bool {
             guard method.count == name.utf8CodeUnitCount else { return false }
@@ -88,10 +119,14 @@ struct RequestHead {
         return (equals("PUT") || equals("DELETE") || equals("OPTIONS") || equals("TRACE"), false)
     }
 
-    /// The values of every field named `name` (case-insensitive), for hash keys.
+    /// The values of every field named `name` (case-insensitive), for hash keys. `Host` is the target's
+    /// authority for an absolute-form target, as it is sent on.
     func values(of name: String) -> [String] {
         bytes.withUnsafeReadableBytes { raw in
-            headers.fields.filter { WireBytes.equalsIgnoringCase(raw, $0.name, text: name) }.map {
+            if let authority, name.lowercased() == "host" {
+                return [String(decoding: UnsafeRawBufferPointer(rebasing: raw[authority]), as: UTF8.self)]
+            }
+            return headers.fields.filter { WireBytes.equalsIgnoringCase(raw, $0.name, text: name) }.map {
                 String(decoding: UnsafeRawBufferPointer(rebasing: raw[$0.value]), as: UTF8.self)
             }
         }

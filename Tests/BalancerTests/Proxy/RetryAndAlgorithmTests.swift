@@ -67,6 +67,17 @@ struct RetryAndAlgorithmTests {
         #expect(reply.contains("\r\nx-req-host: 127.0.0.1:\(lb.ports.proxy)\r\n"))
     }
 
+    @Test func anAbsoluteFormRequestReachesTheBackendInOriginFormWithItsHost() async throws {
+        let backends = try await start(["a"])
+        let lb = try await BalancerHarness.start(BalancerHarness.config(backends))
+        defer { Task { await lb.stop(); for b in backends { await b.kill() } } }
+        let reply = try await TestClient.raw(
+            port: lb.ports.proxy, "GET http://jobs.example:8080/status/201?x=1 HTTP/1.1\r\nHost: other\r\nConnection: close\r\n\r\n")
+        #expect(reply.hasPrefix("HTTP/1.1 201"))
+        #expect(reply.contains("\r\nx-uri: /status/201?x=1\r\n"))
+        #expect(reply.contains("\r\nx-req-host: jobs.example:8080\r\n") && !reply.contains("other"))
+    }
+
     @Test func http10ClientThatAsksForKeepAliveKeepsItsConnection() async throws {
         let backends = try await start(["a"])
         let lb = try await BalancerHarness.start(BalancerHarness.config(backends))

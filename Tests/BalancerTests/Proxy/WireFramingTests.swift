@@ -79,7 +79,8 @@ struct WireFramingTests {
         ("GET / HTTP/1.1\r\n\r\n", "HTTP/1.1 400"),
         ("GET / HTTP/1.1\nhost: x\n\n", "HTTP/1.1 400"),
         ("GET / HTTP/1.1\r\nhost: x\r\nx-a: 1\r\n  folded\r\n\r\n", "HTTP/1.1 400"),
-        ("GET http://elsewhere/ HTTP/1.1\r\nhost: x\r\n\r\n", "HTTP/1.1 400"),
+        ("OPTIONS * HTTP/1.1\r\nhost: x\r\n\r\n", "HTTP/1.1 400"),
+        ("GET http://user@elsewhere/ HTTP/1.1\r\nhost: x\r\n\r\n", "HTTP/1.1 400"),
     ])
     func requestsThatCannotBeForwardedAreRefused(request: String, status: String) async throws {
         try await withRawBackend("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok") { port in

@@ -118,7 +118,7 @@ final class BackendHandler: ChannelInboundHandler {
             let n = Int(query["bytes"] ?? "0") ?? 0
             body = context.channel.allocator.buffer(repeating: UInt8(ascii: "x"), count: n)
         }
-        var headers = HTTPHeaders([("content-length", "\(body.readableBytes)"), ("x-backend", box.name)])
+        var headers = HTTPHeaders([("content-length", "\(body.readableBytes)"), ("x-backend", box.name), ("x-uri", head.uri)])
         for h in head.headers { headers.add(name: "x-req-\(h.name.lowercased())", value: h.value) }
         let response = HTTPResponseHead(version: .http1_1, status: status, headers: headers)
         let send = {

@@ -47,6 +47,19 @@ struct HeadRewritingTests {
         #expect(!http11.lowercased().contains("connection"))
     }
 
+    @Test func anAbsoluteFormTargetGoesOnInOriginFormWithItsAuthorityAsTheOnlyHost() throws {
+        let sent = try upstream("GET http://jobs.example:8080/api?q=1 HTTP/1.1\r\nHost: elsewhere\r\nAccept: */*\r\n\r\n")
+        #expect(sent.hasPrefix("GET /api?q=1 HTTP/1.1\r\nhost: jobs.example:8080\r\nAccept: */*\r\n"))
+        #expect(!sent.contains("elsewhere"))
+        #expect(try upstream("OPTIONS http://jobs.example?x HTTP/1.1\r\nHost: h\r\n\r\n").hasPrefix("OPTIONS /?x HTTP/1.1\r\nhost: jobs.example\r\n"))
+        // HTTP/1.0 without Host: the authority, not the listener's address.
+        let old = try upstream("GET http://a.example HTTP/1.0\r\n\r\n", hostIfMissing: "127.0.0.1:8080")
+        #expect(old.hasPrefix("GET / HTTP/1.1\r\nhost: a.example\r\n") && !old.contains("127.0.0.1:8080"))
+        // A long authority in a short head still fits.
+        let long = String(repeating: "a", count: 2000) + ".example"
+        #expect(try upstream("GET http://\(long) HTTP/1.0\r\n\r\n", clientIP: nil).hasPrefix("GET / HTTP/1.1\r\nhost: \(long)\r\n"))
+    }
+
     @Test func anIPv6ListenerIsWrittenInBrackets() throws {
         #expect(ProxyClientHandler.authority(of: try SocketAddress(ipAddress: "::1", port: 8080)) == "[::1]:8080")
         #expect(ProxyClientHandler.authority(of: try SocketAddress(ipAddress: "10.1.2.3", port: 80)) == "10.1.2.3:80")

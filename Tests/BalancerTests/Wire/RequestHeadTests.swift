@@ -42,9 +42,28 @@ struct RequestHeadTests {
         ("GET  / HTTP/1.1\r\nHost: a\r\n\r\n", .malformedStartLine),
         ("GET / HTTP/2.0\r\nHost: a\r\n\r\n", .unsupportedVersion),
         ("GET / HTTP/1.1 \r\nHost: a\r\n\r\n", .malformedStartLine),
+        ("GET http:///x HTTP/1.1\r\nHost: a\r\n\r\n", .malformedStartLine),
+        ("GET http://user@a/x HTTP/1.1\r\nHost: a\r\n\r\n", .malformedStartLine),
+        ("GET http://a/ HTTP/1.1\r\n\r\n", .invalidHost),
     ])
     func ambiguousOrMalformedHeadsAreRefused(text: String, error: WireError) {
         #expect(throws: error) { _ = try parse(text) }
+    }
+
+    @Test func anAbsoluteFormTargetIsReadAsItsAuthorityAndOriginForm() throws {
+        func parts(_ target: String) throws -> (authority: String?, origin: String, path: String) {
+            let head = try parse("GET \(target) HTTP/1.1\r\nHost: other\r\n\r\n")
+            let text = Array(String(buffer: head.bytes).utf8)
+            return (head.authority.map { String(decoding: text[$0], as: UTF8.self) }, String(decoding: text[head.originForm], as: UTF8.self), head.path)
+        }
+        #expect(try parts("http://jobs.example:8080/api/v1/jobs?q=x") == ("jobs.example:8080", "/api/v1/jobs?q=x", "/api/v1/jobs"))
+        #expect(try parts("HTTPS://[::1]:443/a") == ("[::1]:443", "/a", "/a"))
+        #expect(try parts("http://jobs.example") == ("jobs.example", "", "/"))
+        #expect(try parts("http://jobs.example?q=1") == ("jobs.example", "?q=1", "/"))
+        #expect(try parts("/plain?q=1") == (nil, "/plain?q=1", "/plain"))
+        // Its authority is the Host a hash key sees, as it is the Host sent on.
+        let head = try parse("GET http://site.example/ HTTP/1.1\r\nHost: other\r\n\r\n")
+        #expect(ProxyClientHandler.hashKey(head, source: .header("host"), clientIP: "ip") == "site.example")
     }
 
     @Test func refusalsCarryTheStatusTheClientGets() {
