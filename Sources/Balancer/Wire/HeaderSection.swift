@@ -110,4 +110,12 @@ struct HeaderSection {
             }
         }
     }
+
+    /// The values of the fields named `name` (ASCII case ignored), in order, as text; `raw` is the head these
+    /// fields were parsed from.
+    func values(named name: String, in raw: UnsafeRawBufferPointer) -> [String] {
+        fields.filter { WireBytes.equalsIgnoringCase(raw, $0.name, text: name) }.map {
+            String(decoding: UnsafeRawBufferPointer(rebasing: raw[$0.value]), as: UTF8.self)
+        }
+    }
 }

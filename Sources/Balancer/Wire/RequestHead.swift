@@ -126,9 +126,7 @@ struct RequestHead {
             if let authority, name.lowercased() == "host" {
                 return [String(decoding: UnsafeRawBufferPointer(rebasing: raw[authority]), as: UTF8.self)]
             }
-            return headers.fields.filter { WireBytes.equalsIgnoringCase(raw, $0.name, text: name) }.map {
-                String(decoding: UnsafeRawBufferPointer(rebasing: raw[$0.value]), as: UTF8.self)
-            }
+            return headers.values(named: name, in: raw)
         }
     }
 }

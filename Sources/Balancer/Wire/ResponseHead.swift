@@ -53,11 +53,6 @@ package struct ResponseHead {
 
     /// The value of the first field named `name` (compared ignoring ASCII case), if the head has one.
     package func value(ofField name: String) -> String? {
-        bytes.withUnsafeReadableBytes { raw in
-            guard let field = headers.fields.first(where: { WireBytes.equalsIgnoringCase(raw, $0.name, text: name) }) else {
-                return nil
-            }
-            return String(decoding: UnsafeRawBufferPointer(rebasing: raw[field.value]), as: UTF8.self)
-        }
+        bytes.withUnsafeReadableBytes { raw in headers.values(named: name, in: raw).first }
     }
 }
