@@ -123,13 +123,13 @@ public struct LoadTest: Sendable {
                         host: host, port: port, backendHeaders: backendHeaders, timeout: timeoutAmount, group: group)
                 }
                 outcome = .success(try await connection!.send(job.request, host: "\(host):\(port)", timeout: timeoutAmount))
-            } catch let malformed as HTTPResponseScanner.Malformed {
-                outcome = .failure(.malformed)
-                recorder.noteExample(of: .malformed, malformed.description)
-                await connection?.close()
-                connection = nil
             } catch {
-                outcome = .failure(error as? RequestFailure ?? .reset)
+                if let malformed = error as? HTTPResponseScanner.Malformed {
+                    outcome = .failure(.malformed)
+                    recorder.noteExample(of: .malformed, malformed.description)
+                } else {
+                    outcome = .failure(error as? RequestFailure ?? .reset)
+                }
                 await connection?.close()
                 connection = nil
             }

@@ -37,7 +37,7 @@ package struct MessageReader {
     }
 
     /// Largest head accepted; also bounds the trailer section.
-    package var maxHeadBytes: Int
+    var maxHeadBytes: Int
     /// Pass only the data of a chunked body, without its framing.
     package var dechunk = false
     /// Data bytes of the current message's body so far.
@@ -70,7 +70,7 @@ package struct MessageReader {
     var hasBufferedBytes: Bool { (buffer?.readableBytes ?? 0) > 0 }
 
     /// Whether the reader is between messages: no part of one has been read.
-    package var isAtMessageBoundary: Bool {
+    var isAtMessageBoundary: Bool {
         if case .head = phase { return !hasBufferedBytes }
         return false
     }
