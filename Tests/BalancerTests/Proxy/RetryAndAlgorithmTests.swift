@@ -56,36 +56,35 @@ struct RetryAndAlgorithmTests {
         #expect(responses[1].body == "a")
     }
 
-    @Test func http10ClientGetsItsResponseAndAClose() async throws {
+    /// Sends `request` as raw bytes through a balancer in front of one backend, `a`; returns what came back and the
+    /// port of the balancer's proxy listener.
+    func rawThroughOneBackend(_ request: String) async throws -> (reply: String, proxyPort: Int) {
         let backends = try await start(["a"])
         let lb = try await BalancerHarness.start(BalancerHarness.config(backends))
         defer { Task { await lb.stop(); for b in backends { await b.kill() } } }
-        let reply = try await TestClient.raw(port: lb.ports.proxy, "GET / HTTP/1.0\r\n\r\n")
+        return (try await TestClient.raw(port: lb.ports.proxy, request), lb.ports.proxy)
+    }
+
+    @Test func http10ClientGetsItsResponseAndAClose() async throws {
+        let (reply, proxyPort) = try await rawThroughOneBackend("GET / HTTP/1.0\r\n\r\n")
         #expect(reply.hasPrefix("HTTP/1.0 200"))
         #expect(reply.hasSuffix("a"))
         // Sent on as HTTP/1.1, which needs a Host: the address the client reached.
-        #expect(reply.contains("\r\nx-req-host: 127.0.0.1:\(lb.ports.proxy)\r\n"))
+        #expect(reply.contains("\r\nx-req-host: 127.0.0.1:\(proxyPort)\r\n"))
     }
 
     @Test func anAbsoluteFormRequestReachesTheBackendInOriginFormWithItsHost() async throws {
-        let backends = try await start(["a"])
-        let lb = try await BalancerHarness.start(BalancerHarness.config(backends))
-        defer { Task { await lb.stop(); for b in backends { await b.kill() } } }
-        let reply = try await TestClient.raw(
-            port: lb.ports.proxy, "GET http://jobs.example:8080/status/201?x=1 HTTP/1.1\r\nHost: other\r\nConnection: close\r\n\r\n")
+        let (reply, _) = try await rawThroughOneBackend(
+            "GET http://jobs.example:8080/status/201?x=1 HTTP/1.1\r\nHost: other\r\nConnection: close\r\n\r\n")
         #expect(reply.hasPrefix("HTTP/1.1 201"))
         #expect(reply.contains("\r\nx-uri: /status/201?x=1\r\n"))
         #expect(reply.contains("\r\nx-req-host: jobs.example:8080\r\n") && !reply.contains("other"))
     }
 
     @Test func http10ClientThatAsksForKeepAliveKeepsItsConnection() async throws {
-        let backends = try await start(["a"])
-        let lb = try await BalancerHarness.start(BalancerHarness.config(backends))
-        defer { Task { await lb.stop(); for b in backends { await b.kill() } } }
         // Two requests on one connection: the first asks to keep it, the second does not, so the proxy closes after
         // the second answer (and the read ends).
-        let reply = try await TestClient.raw(
-            port: lb.ports.proxy, "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET / HTTP/1.0\r\n\r\n")
+        let (reply, _) = try await rawThroughOneBackend("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET / HTTP/1.0\r\n\r\n")
         let answers = reply.components(separatedBy: "HTTP/1.0 200 OK\r\n").dropFirst()
         #expect(answers.count == 2)
         #expect(answers.first?.contains("\r\nconnection: keep-alive\r\n") == true)
