@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Balancer benchmark: two identical nginx upstreams serving a small file, and in front of them, one at a time,
 # Evenkeel, HAProxy and nginx as reverse proxies (round robin, keep-alive to upstreams), plus direct access.
+# HAProxy and nginx run twice: "haproxy" and "nginx" are configured to do the per-request work Evenkeel does
+# (X-Forwarded-For, X-Forwarded-Proto, an X-Request-ID unless the client sent one, the client's Host kept, a
+# response header naming the backend); "haproxy-bare" and "nginx-bare" only pass requests through.
 # wrk drives each for the same time and connections; proxy CPU per request comes from /proc/PID/stat.
 # Prints requests/s, p50/p99 and CPU µs/request, then the Evenkeel/HAProxy and Evenkeel/nginx ratios. Two last
 # rows are SwiftNIO proxies on paired connections to one upstream: nio-floor copies bytes, nio-http passes each
@@ -23,6 +26,7 @@ install_missing wrk:wrk haproxy:haproxy nginx:nginx-light
 build_release
 start_work
 up1=$(free_port); up2=$(free_port); p_even=$(free_port); a_even=$(free_port); p_ha=$(free_port); p_ngx=$(free_port)
+p_ha_bare=$(free_port); p_ngx_bare=$(free_port)
 p_floor=$(free_port); p_hfloor=$(free_port)
 # The floors under any SwiftNIO proxy (Benchmarks/NIOFloor): paired connections that copy bytes, and paired
 # connections that pass messages through SwiftNIO's HTTP/1 decoders and encoders unchanged.
@@ -54,7 +58,9 @@ pools:
 CONF
 "$bin" balance --threads "$threads" --config "$work/evenkeel.yaml" > "$work/evenkeel.log" 2>&1 & pid_even=$!; pids+=($pid_even)
 
-cat > "$work/haproxy.cfg" <<CONF
+# HAProxy, once with Evenkeel's header work and once bare.
+ha_config() { # port, extra frontend lines
+  cat <<CONF
 global
   maxconn 4000
   nbthread $threads
@@ -65,24 +71,43 @@ defaults
   timeout server 30s
   http-reuse always
 frontend bench
-  bind 127.0.0.1:$p_ha
+  bind 127.0.0.1:$1
+$2
   default_backend pool
 backend pool
   balance roundrobin
   server up1 127.0.0.1:$up1
   server up2 127.0.0.1:$up2
 CONF
+}
+ha_config "$p_ha" "  option forwardfor
+  unique-id-format %[uuid()]
+  http-request set-header X-Forwarded-Proto http
+  http-request set-header X-Request-ID %[unique-id] unless { req.hdr(x-request-id) -m found }
+  http-response set-header X-Evenkeel-Backend %s" > "$work/haproxy.cfg"
+ha_config "$p_ha_bare" "" > "$work/haproxy-bare.cfg"
 haproxy -f "$work/haproxy.cfg" -db > "$work/haproxy.log" 2>&1 & pid_ha=$!; pids+=($pid_ha)
+haproxy -f "$work/haproxy-bare.cfg" -db > "$work/haproxy-bare.log" 2>&1 & pid_ha_bare=$!; pids+=($pid_ha_bare)
 
-cat > "$work/px/nginx.conf" <<CONF
-worker_processes $threads; daemon off; pid $work/px/nginx.pid; error_log $work/px/error.log;
+# nginx, once with Evenkeel's header work and once bare.
+ngx_config() { # name, port, extra location lines
+  cat <<CONF
+worker_processes $threads; daemon off; pid $work/$1/nginx.pid; error_log $work/$1/error.log;
 events { worker_connections 4096; }
 http { access_log off; keepalive_requests 1000000;
+  map \$http_x_request_id \$evenkeel_request_id { "" \$request_id; default \$http_x_request_id; }
   upstream pool { server 127.0.0.1:$up1; server 127.0.0.1:$up2; keepalive 64; }
-  server { listen 127.0.0.1:$p_ngx;
-    location / { proxy_pass http://pool; proxy_http_version 1.1; proxy_set_header Connection ""; } } }
+  server { listen 127.0.0.1:$2;
+    location / { proxy_pass http://pool; proxy_http_version 1.1; proxy_set_header Connection ""; $3 } } }
 CONF
+}
+mkdir -p "$work/px-bare"
+ngx_config px "$p_ngx" 'proxy_set_header Host $http_host; proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+    proxy_set_header X-Forwarded-Proto $scheme; proxy_set_header X-Request-ID $evenkeel_request_id;
+    add_header X-Evenkeel-Backend $upstream_addr always;' > "$work/px/nginx.conf"
+ngx_config px-bare "$p_ngx_bare" "" > "$work/px-bare/nginx.conf"
 nginx -c "$work/px/nginx.conf" -p "$work/px" & pid_ngx=$!; pids+=($pid_ngx)
+nginx -c "$work/px-bare/nginx.conf" -p "$work/px-bare" & pid_ngx_bare=$!; pids+=($pid_ngx_bare)
 "$floor_bin" bytes "$p_floor" "$up1" "$threads" > "$work/floor.log" 2>&1 & pid_floor=$!; pids+=($pid_floor)
 "$floor_bin" http "$p_hfloor" "$up1" "$threads" > "$work/hfloor.log" 2>&1 & pid_hfloor=$!; pids+=($pid_hfloor)
 sleep 2
@@ -92,7 +117,7 @@ ticks() { local total=0; for p in "$@"; do read -r -a f < "/proc/$p/stat"; total
 family() { echo "$1" $(pgrep -P "$1" || true); }
 hz=$(getconf CLK_TCK)
 
-printf "%-6s %-10s %12s %10s %10s %14s\n" round target "requests/s" p50 p99 "CPU µs/req"
+printf "%-6s %-12s %12s %10s %10s %14s\n" round target "requests/s" p50 p99 "CPU µs/req"
 run() {
   local name=$1 url=$2 pid=${3:-}
   wrk -t 1 -c "$connections" -d 2s "$url/index.html" >/dev/null   # warm-up, keep-alive pools filled
@@ -108,11 +133,12 @@ run() {
     local after; after=$(ticks $procs)
     cpu=$(python3 -c "print(f'{($after-$before)/$hz*1e6/$requests:.1f}')")
   fi
-  printf "%-6s %-10s %12s %10s %10s %14s\n" "$round" "$name" "$rps" "$p50" "$p99" "$cpu"
+  printf "%-6s %-12s %12s %10s %10s %14s\n" "$round" "$name" "$rps" "$p50" "$p99" "$cpu"
   echo "$round $name $rps $cpu $p50 $p99" >> "$work/summary"
 }
 targets=("direct http://127.0.0.1:$up1" "evenkeel http://127.0.0.1:$p_even $pid_even" "haproxy http://127.0.0.1:$p_ha $pid_ha"
-  "nginx http://127.0.0.1:$p_ngx $pid_ngx" "nio-floor http://127.0.0.1:$p_floor $pid_floor" "nio-http http://127.0.0.1:$p_hfloor $pid_hfloor")
+  "nginx http://127.0.0.1:$p_ngx $pid_ngx" "haproxy-bare http://127.0.0.1:$p_ha_bare $pid_ha_bare"
+  "nginx-bare http://127.0.0.1:$p_ngx_bare $pid_ngx_bare" "nio-floor http://127.0.0.1:$p_floor $pid_floor" "nio-http http://127.0.0.1:$p_hfloor $pid_hfloor")
 # Each round starts one target later than the one before, so that no target always runs at the same point of a
 # round while the machine's speed drifts.
 for round in $(seq 1 "$rounds"); do
@@ -133,11 +159,11 @@ for line in open(sys.argv[1]):
     runs.setdefault(name, {})[int(rnd)] = (float(rps), float(cpu) if cpu != "-" else float("nan"), ms(p50), ms(p99))
 med = {name: [statistics.median(r[i] for r in by_round.values()) for i in range(4)] for name, by_round in runs.items()}
 print(f"\nmedian of {len(runs['evenkeel'])} round(s):")
-print(f"{'target':10} {'requests/s':>12} {'p50 ms':>8} {'p99 ms':>8} {'CPU µs/req':>11}")
+print(f"{'target':12} {'requests/s':>12} {'p50 ms':>8} {'p99 ms':>8} {'CPU µs/req':>11}")
 for name, (rps, cpu, p50, p99) in med.items():
-    print(f"{name:10} {rps:12.0f} {p50:8.2f} {p99:8.2f} {cpu:11.1f}")
+    print(f"{name:12} {rps:12.0f} {p50:8.2f} {p99:8.2f} {cpu:11.1f}")
 e_rps, e_cpu = med["evenkeel"][0], med["evenkeel"][1]
-for peer in ("haproxy", "nginx"):
+for peer in ("haproxy", "nginx", "haproxy-bare", "nginx-bare"):
     rps, cpu = med[peer][0], med[peer][1]
     per_round = [(runs["evenkeel"][r][0] / runs[peer][r][0], runs["evenkeel"][r][1] / runs[peer][r][1]) for r in runs["evenkeel"]]
     t_lo, t_hi = min(x for x, _ in per_round), max(x for x, _ in per_round)

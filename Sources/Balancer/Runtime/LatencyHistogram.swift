@@ -1,7 +1,8 @@
 /// A fixed-bucket latency histogram (log-spaced, 50µs to ~100s), cheap to record into and to merge.
 ///
 /// Percentiles are reported as the upper bound of the bucket holding that rank, which is within one
-/// bucket width (about 19%) of the true value; the same buckets back the Prometheus histogram.
+/// bucket width (about 19%) of the true value. It backs `/admin/stats`; the Prometheus histogram keeps its own,
+/// coarser buckets (`BalancerMetrics.latencyBuckets`).
 public struct LatencyHistogram: Sendable, Equatable {
     /// Upper bounds of the buckets, in seconds (the last bucket is open-ended).
     public static let bounds: [Double] = {
