@@ -11,11 +11,15 @@ extension BackendRuntime {
                 if !s.activeHealthy, s.consecutiveProbeSuccesses >= rise {
                     s.activeHealthy = true
                     s.inServiceSince = now  // recovered: ramp up through slow start
+                    standingChanges.record()
                 }
             } else {
                 s.consecutiveProbeFailures += 1
                 s.consecutiveProbeSuccesses = 0
-                if s.activeHealthy, s.consecutiveProbeFailures >= fall { s.activeHealthy = false }
+                if s.activeHealthy, s.consecutiveProbeFailures >= fall {
+                    s.activeHealthy = false
+                    standingChanges.record()
+                }
             }
             return s.activeHealthy
         }

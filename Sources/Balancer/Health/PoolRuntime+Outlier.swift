@@ -37,6 +37,7 @@ extension PoolRuntime {
             s.ejectedUntil = until
             s.inServiceSince = until
             s.consecutiveFailures = 0
+            backend.standingChanges.record()
         }
     }
 }

@@ -39,11 +39,17 @@ public final class BackendRuntime: Sendable {
     /// The number of this backend's address (see ``UpstreamAddressID``): where upstream connection pools keep its idle
     /// connections.
     let addressID: Int
+    /// Where changes to this backend's health, drain and ejection are counted, shared by the pool's backends.
+    let standingChanges: StandingChanges
 
-    init(config: BackendConfig, index: Int, now: ContinuousClock.Instant, latencyMetric: DurationHistogram? = nil) {
+    init(
+        config: BackendConfig, index: Int, now: ContinuousClock.Instant, standingChanges: StandingChanges,
+        latencyMetric: DurationHistogram? = nil
+    ) {
         self.config = config
         self.index = index
         self.state = Mutex(State(inServiceSince: now))
+        self.standingChanges = standingChanges
         self.latencyMetric = latencyMetric
         self.addressID = UpstreamAddressID.of(config.address.description)
     }
@@ -66,9 +72,17 @@ public final class BackendRuntime: Sendable {
         state.withLock { s in effectiveWeight(s, now: now, slowStart: slowStart) }
     }
 
-    /// The effective weight and the requests in flight, read under one lock (admission needs both).
-    func eligibility(now: ContinuousClock.Instant, slowStart: Duration) -> (weight: Double, inFlight: Int) {
-        state.withLock { s in (effectiveWeight(s, now: now, slowStart: slowStart), s.inFlight) }
+    /// The effective weight at `now`, and when time alone will change it next: when an ejection ends, or `now`
+    /// itself while a slow-start ramp moves it continuously (nil when no such change is due).
+    func standing(now: ContinuousClock.Instant, slowStart: Duration) -> (weight: Double, changesAt: ContinuousClock.Instant?) {
+        state.withLock { s in
+            let weight = effectiveWeight(s, now: now, slowStart: slowStart)
+            switch Self.status(s, now: now) {
+            case .ejected: return (weight, s.ejectedUntil)
+            case .healthy where slowStart > .zero && now - s.inServiceSince < slowStart: return (weight, now)
+            default: return (weight, nil)
+            }
+        }
     }
 
     private func effectiveWeight(_ s: State, now: ContinuousClock.Instant, slowStart: Duration) -> Double {
@@ -84,8 +98,10 @@ public final class BackendRuntime: Sendable {
     /// Marks the backend draining (no new requests) or back in service.
     public func setDraining(_ draining: Bool, now: ContinuousClock.Instant = .now) {
         state.withLock { s in
-            if s.draining && !draining { s.inServiceSince = now }
+            guard s.draining != draining else { return }
+            if s.draining { s.inServiceSince = now }
             s.draining = draining
+            standingChanges.record()
         }
     }
 

@@ -29,10 +29,12 @@ public final class PoolRuntime: Sendable {
         var waiters: [Waiter] = []
         var nextID: UInt64 = 0
         var retryTokens: Double = 10
-        /// Buffers reused by every admission (under the lock), so admitting a request allocates nothing.
-        var eligible: [PickCandidate] = []
+        /// The candidates of a request that may go anywhere, kept between requests.
+        var eligible = EligibleCandidates()
+        /// Buffers reused by admissions that cannot use `eligible` as it is (under the lock), so admitting a request
+        /// allocates nothing.
+        var excludingSome: [PickCandidate] = []
         var free: [PickCandidate] = []
-        var inFlight: [Int] = []
 
         mutating func earnRetryToken(budgetPercent: Int) {
             retryTokens = min(100, retryTokens + Double(budgetPercent) / 100)
@@ -44,13 +46,21 @@ public final class PoolRuntime: Sendable {
     /// when someone waits. The lock is shared by every event loop, so each avoided acquisition is a cache line
     /// that does not move between cores.
     private let waiting = Atomic<Int>(0)
+    /// How many backends have as many requests in flight as `max_connections` allows. While none has (the common
+    /// case), admission picks among the eligible candidates without reading each backend's load. A backend
+    /// reaches its limit only in `tryReserve`, under the admission lock, so a reading of 0 there cannot be stale.
+    private let backendsAtLimit = Atomic<Int>(0)
+    /// Changes to the backends' health, drain and ejection, which make admission recompute its candidates.
+    let standingChanges = StandingChanges()
 
     init(config: PoolConfig, limits: LimitsConfig, timeouts: TimeoutsConfig, carryingStateFrom old: PoolRuntime?, metrics: BalancerMetrics? = nil) {
         self.config = config
         let now = ContinuousClock.now
+        let standingChanges = self.standingChanges
         self.backends = config.backends.enumerated().map { i, b in
             let runtime = BackendRuntime(
-                config: b, index: i, now: now, latencyMetric: metrics?.latencyHistogram(pool: config.name, backend: b.name))
+                config: b, index: i, now: now, standingChanges: standingChanges,
+                latencyMetric: metrics?.latencyHistogram(pool: config.name, backend: b.name))
             // A backend kept across a reload keeps its health, ejection and counters.
             if let previous = old?.backends.first(where: { $0.config.name == b.name && $0.config.address == b.address }) {
                 let carried = previous.state.withLock { s -> BackendRuntime.State in
@@ -114,36 +124,51 @@ public final class PoolRuntime: Sendable {
     /// Must be called with the admission lock held, so queue order and slot counts agree.
     private func tryReserve(_ a: inout Admission, key: String?, excluding: Set<Int>) -> Reservation {
         let now = ContinuousClock.now
-        // Swapped out of `a` so the buffers stay uniquely referenced (no copy) while the closure writes `inFlight`.
-        var eligible: [PickCandidate] = []
-        var inFlight: [Int] = []
-        swap(&eligible, &a.eligible)
-        swap(&inFlight, &a.inFlight)
-        defer {
-            swap(&eligible, &a.eligible)
-            swap(&inFlight, &a.inFlight)
+        let index: Int
+        if excluding.isEmpty {
+            // Read before the backends, so a change made while they are read is seen by the next request.
+            let changes = standingChanges.current
+            if !a.eligible.areCurrent(changes: changes, now: now) {
+                a.eligible.recompute(changes: changes, now: now, backends: backends, picker: picker, slowStart: config.slowStart)
+            }
+            if a.eligible.candidates.isEmpty { return .noneEligible }
+            if backendsAtLimit.load(ordering: .relaxed) == 0 {
+                index = picker.algorithm.pick(from: a.eligible.candidates, key: key)
+            } else {
+                guard let picked = pickFree(among: a.eligible.candidates, &a, key: key) else { return .allBusy }
+                index = picked
+            }
+        } else {
+            // A retry: the backends it tried are left out, which can bring in the backups.
+            var candidates: [PickCandidate] = []
+            swap(&candidates, &a.excludingSome)
+            defer { swap(&candidates, &a.excludingSome) }
+            picker.collectCandidates(into: &candidates, excluding: excluding) {
+                backends[$0].standing(now: now, slowStart: config.slowStart).weight
+            }
+            if candidates.isEmpty { return .noneEligible }
+            guard let picked = pickFree(among: candidates, &a, key: key) else { return .allBusy }
+            index = picked
         }
-        if inFlight.count != backends.count { inFlight = Array(repeating: 0, count: backends.count) }
-        picker.collectCandidates(into: &eligible, excluding: excluding) { i in
-            let (weight, load) = backends[i].eligibility(now: now, slowStart: config.slowStart)
-            inFlight[i] = load
-            return weight
-        }
-        if eligible.isEmpty { return .noneEligible }
-        a.free.removeAll(keepingCapacity: true)
-        for candidate in eligible where inFlight[candidate.index] < backends[candidate.index].config.maxConnections {
-            a.free.append(candidate)
-        }
-        if a.free.isEmpty { return .allBusy }
-        let index = picker.algorithm.pick(from: a.free, key: key)
         let second = Self.second(of: now)
+        let limit = backends[index].config.maxConnections
         backends[index].state.withLock {
             $0.inFlight += 1
+            if $0.inFlight == limit { backendsAtLimit.add(1, ordering: .relaxed) }
             $0.requests += 1
             $0.share.record(atSecond: second)
         }
         picker.requestStarted(index)
         return .reserved(index)
+    }
+
+    /// Picks among the `candidates` that have a free slot, or nil when none has.
+    private func pickFree(among candidates: [PickCandidate], _ a: inout Admission, key: String?) -> Int? {
+        a.free.removeAll(keepingCapacity: true)
+        for candidate in candidates where backends[candidate.index].inFlight < backends[candidate.index].config.maxConnections {
+            a.free.append(candidate)
+        }
+        return a.free.isEmpty ? nil : picker.algorithm.pick(from: a.free, key: key)
     }
 
     private func expire(waiter id: UInt64) {
@@ -157,7 +182,7 @@ public final class PoolRuntime: Sendable {
 
     /// Frees the slot of a finished request on backend `index` and admits queued requests.
     func release(_ index: Int, latency: Duration?) {
-        backends[index].state.withLock { $0.inFlight = max(0, $0.inFlight - 1) }
+        backends[index].state.withLock { endRequest(&$0, on: index) }
         picker.requestFinished(index, latency: latency)
         admitWaiters()
     }
@@ -169,7 +194,7 @@ public final class PoolRuntime: Sendable {
         let backend = backends[index]
         let failed = status >= 500
         backend.state.withLock { s in
-            s.inFlight = max(0, s.inFlight - 1)
+            endRequest(&s, on: index)
             s.countResponse(status: status, latency: latency)
             if !failed { s.consecutiveFailures = 0 }
         }
@@ -177,6 +202,13 @@ public final class PoolRuntime: Sendable {
         if failed { recordOutcome(index, failed: true) }
         picker.requestFinished(index, latency: latency)
         admitWaiters()
+    }
+
+    /// Takes a finished request off backend `index`'s count, under its lock.
+    private func endRequest(_ s: inout BackendRuntime.State, on index: Int) {
+        guard s.inFlight > 0 else { return }
+        if s.inFlight == backends[index].config.maxConnections { backendsAtLimit.subtract(1, ordering: .relaxed) }
+        s.inFlight -= 1
     }
 
     /// Admits queued requests while slots are free (nothing to do, and no lock taken, when none wait).
