@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Balancer benchmark: two identical nginx upstreams serving a small file, and in front of them, one at a time,
+# Balancer benchmark: identical nginx upstreams serving a small file, and in front of them, one at a time,
 # Evenkeel, HAProxy and nginx as reverse proxies (round robin, keep-alive to upstreams), plus direct access.
 # HAProxy and nginx run twice: "haproxy" and "nginx" are configured to do the per-request work Evenkeel does
 # (X-Forwarded-For, X-Forwarded-Proto, an X-Request-ID unless the client sent one, the client's Host kept, a
@@ -14,18 +14,26 @@
 # The targets run one after another, in rounds (three unless given): each round runs every target once, starting
 # one target later than the round before. The table shows each target's median over the rounds, with the per-round
 # ratios' range, because this shared machine's speed drifts by more than the differences being measured.
-# Usage: Benchmarks/balancer.sh [connections] [seconds] [threads] [rounds]
+# The pool has two backends unless given: with more, each is one more listener of the same upstream nginx, which
+# shows how each proxy's cost per request grows with the size of the pool.
+# Usage: Benchmarks/balancer.sh [connections] [seconds] [threads] [rounds] [backends]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 connections=${1:-32}
 seconds=${2:-10}
 threads=${3:-$(nproc)}
 rounds=${4:-3}
+backends=${5:-2}
 source Benchmarks/common.sh
 install_missing wrk:wrk haproxy:haproxy nginx:nginx-light
 build_release
 start_work
-up1=$(free_port); up2=$(free_port); p_even=$(free_port); a_even=$(free_port); p_ha=$(free_port); p_ngx=$(free_port)
+ups=()
+for _ in $(seq 1 "$backends"); do
+  port=$(free_port); while [[ " ${ups[*]} " == *" $port "* ]]; do port=$(free_port); done; ups+=("$port")
+done
+up1=${ups[0]}
+p_even=$(free_port); a_even=$(free_port); p_ha=$(free_port); p_ngx=$(free_port)
 p_ha_bare=$(free_port); p_ngx_bare=$(free_port)
 p_floor=$(free_port); p_hfloor=$(free_port)
 # The floors under any SwiftNIO proxy (Benchmarks/NIOFloor): paired connections that copy bytes, and paired
@@ -34,14 +42,15 @@ swift build -c release --package-path Benchmarks/NIOFloor >/dev/null
 floor_bin=$(swift build -c release --package-path Benchmarks/NIOFloor --show-bin-path)/NIOFloor
 head -c 512 /dev/urandom | base64 > "$work/index.html"
 
-# The upstreams: one nginx, two listeners, each naming itself.
+# The upstreams: one nginx, a listener per backend, each naming itself.
 mkdir -p "$work/up" "$work/px"
 cat > "$work/up/nginx.conf" <<CONF
 worker_processes 1; daemon off; pid $work/up/nginx.pid; error_log $work/up/error.log;
 events { worker_connections 4096; }
 http { access_log off; keepalive_requests 1000000;
-  server { listen 127.0.0.1:$up1; root $work; add_header X-Upstream up1; location /healthz { return 200 ok; } }
-  server { listen 127.0.0.1:$up2; root $work; add_header X-Upstream up2; location /healthz { return 200 ok; } } }
+$(for i in "${!ups[@]}"; do
+  echo "  server { listen 127.0.0.1:${ups[$i]}; root $work; add_header X-Upstream up$((i + 1)); location /healthz { return 200 ok; } }"
+done) }
 CONF
 nginx -c "$work/up/nginx.conf" -p "$work/up" & pids+=($!)
 
@@ -53,8 +62,7 @@ pools:
   - name: bench
     algorithm: round_robin
     backends:
-      - { name: up1, address: 127.0.0.1:$up1 }
-      - { name: up2, address: 127.0.0.1:$up2 }
+$(for i in "${!ups[@]}"; do echo "      - { name: up$((i + 1)), address: 127.0.0.1:${ups[$i]} }"; done)
 CONF
 "$bin" balance --threads "$threads" --config "$work/evenkeel.yaml" > "$work/evenkeel.log" 2>&1 & pid_even=$!; pids+=($pid_even)
 
@@ -76,8 +84,7 @@ $2
   default_backend pool
 backend pool
   balance roundrobin
-  server up1 127.0.0.1:$up1
-  server up2 127.0.0.1:$up2
+$(for i in "${!ups[@]}"; do echo "  server up$((i + 1)) 127.0.0.1:${ups[$i]}"; done)
 CONF
 }
 ha_config "$p_ha" "  option forwardfor
@@ -96,7 +103,7 @@ worker_processes $threads; daemon off; pid $work/$1/nginx.pid; error_log $work/$
 events { worker_connections 4096; }
 http { access_log off; keepalive_requests 1000000;
   map \$http_x_request_id \$evenkeel_request_id { "" \$request_id; default \$http_x_request_id; }
-  upstream pool { server 127.0.0.1:$up1; server 127.0.0.1:$up2; keepalive 64; }
+  upstream pool { $(for u in "${ups[@]}"; do echo -n "server 127.0.0.1:$u; "; done)keepalive 64; }
   server { listen 127.0.0.1:$2;
     location / { proxy_pass http://pool; proxy_http_version 1.1; proxy_set_header Connection ""; $3 } } }
 CONF
@@ -174,4 +181,4 @@ f_cpu, h_cpu = med["nio-floor"][1], med["nio-http"][1]
 print(f"FLOOR a byte-copying SwiftNIO proxy costs {f_cpu:.1f} us per request; Evenkeel's whole handling adds {e_cpu - f_cpu:.1f} us; "
       f"passing messages through SwiftNIO's HTTP codecs alone would add {h_cpu - f_cpu:.1f} us")
 PY
-echo "(wrk -t 1 -c $connections -d ${seconds}s per target and round, $rounds round(s); $threads proxy thread(s) each; upstreams: nginx static file; machine: $(nproc) cores, shared)"
+echo "(wrk -t 1 -c $connections -d ${seconds}s per target and round, $rounds round(s); $threads proxy thread(s) each; $backends backends; upstreams: nginx static file; machine: $(nproc) cores, shared)"
