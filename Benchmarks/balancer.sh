@@ -54,6 +54,9 @@ done) }
 CONF
 nginx -c "$work/up/nginx.conf" -p "$work/up" & pids+=($!)
 
+# Neither peer limits the requests in flight per backend, so Evenkeel's max_connections (100 unless set) is raised to
+# the clients' connections when they are more: its queue would otherwise be measured against proxies without one.
+max_connections=$((connections > 100 ? connections : 100))
 cat > "$work/evenkeel.yaml" <<CONF
 listeners:
   proxy: { address: 127.0.0.1, port: $p_even }
@@ -62,7 +65,7 @@ pools:
   - name: bench
     algorithm: round_robin
     backends:
-$(for i in "${!ups[@]}"; do echo "      - { name: up$((i + 1)), address: 127.0.0.1:${ups[$i]} }"; done)
+$(for i in "${!ups[@]}"; do echo "      - { name: up$((i + 1)), address: 127.0.0.1:${ups[$i]}, max_connections: $max_connections }"; done)
 CONF
 "$bin" balance --threads "$threads" --config "$work/evenkeel.yaml" > "$work/evenkeel.log" 2>&1 & pid_even=$!; pids+=($pid_even)
 
@@ -96,14 +99,16 @@ ha_config "$p_ha_bare" "" > "$work/haproxy-bare.cfg"
 haproxy -f "$work/haproxy.cfg" -db > "$work/haproxy.log" 2>&1 & pid_ha=$!; pids+=($pid_ha)
 haproxy -f "$work/haproxy-bare.cfg" -db > "$work/haproxy-bare.log" 2>&1 & pid_ha_bare=$!; pids+=($pid_ha_bare)
 
-# nginx, once with Evenkeel's header work and once bare.
+# nginx, once with Evenkeel's header work and once bare. Its upstream `keepalive` is how many idle connections
+# each worker keeps: fewer than the clients' connections, and it would close and reopen upstream connections.
+keepalive=$((connections > 64 ? connections : 64))
 ngx_config() { # name, port, extra location lines
   cat <<CONF
 worker_processes $threads; daemon off; pid $work/$1/nginx.pid; error_log $work/$1/error.log;
 events { worker_connections 4096; }
 http { access_log off; keepalive_requests 1000000;
   map \$http_x_request_id \$evenkeel_request_id { "" \$request_id; default \$http_x_request_id; }
-  upstream pool { $(for u in "${ups[@]}"; do echo -n "server 127.0.0.1:$u; "; done)keepalive 64; }
+  upstream pool { $(for u in "${ups[@]}"; do echo -n "server 127.0.0.1:$u; "; done)keepalive $keepalive; }
   server { listen 127.0.0.1:$2;
     location / { proxy_pass http://pool; proxy_http_version 1.1; proxy_set_header Connection ""; $3 } } }
 CONF
