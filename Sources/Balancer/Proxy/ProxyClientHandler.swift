@@ -338,7 +338,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
                 self.attemptFailed(ex, .connectFailed(backend: backend.config.name, reason: "\(error)"), connectFailure: true)
             case .success(let upstream):
                 guard self.isCurrent(ex), ex.backend == index, let context = self.context else {
-                    self.connections.giveBack(upstream, idleTimeout: timeouts.idle)
+                    self.connections.giveBack(upstream, keepingAtMost: backend.config.maxConnections, idleTimeout: timeouts.idle)
                     return
                 }
                 self.send(ex, over: upstream, responseTimeout: timeouts.response, now: context.eventLoop.now)
@@ -511,10 +511,13 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         let latency = Duration.nanoseconds((now - ex.attemptStart).nanoseconds)
         ex.backend = nil
         ex.pool.finish(index, status: ex.responseStatus, latency: latency)
+        var upstreamKept = false
         if let upstream = ex.upstream {
             ex.upstream = nil
             if ex.requestComplete {
-                connections.giveBack(upstream, idleTimeout: ex.generation.config.timeouts.idle, now: now)
+                upstreamKept = connections.giveBack(
+                    upstream, keepingAtMost: ex.pool.backends[index].config.maxConnections,
+                    idleTimeout: ex.generation.config.timeouts.idle, now: now)
             } else {
                 upstream.close()
             }
@@ -523,7 +526,10 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         let keepAlive = ex.keepAlive && ex.requestComplete && !shutdown.isShuttingDown
         state = keepAlive ? .awaitingRequest : .discarding
         if keepAlive {
-            // The flush comes with upstreamReadComplete, right after this read.
+            // A kept upstream connection flushes the client in upstreamReadComplete, right after this read. One that
+            // was closed (the backend said `Connection: close`, or its body ended with the connection) gets no such
+            // event, so the response goes out now.
+            if !upstreamKept { context.flush() }
             timeouts.exchangeFinished(now: now)
             drainPipelined()
         } else {

@@ -7,8 +7,6 @@ final class UpstreamConnectionPool {
     let eventLoop: any EventLoop
     /// Idle connections per backend address, indexed by ``UpstreamAddressID``.
     private var idle: [[UpstreamHandler]] = []
-    /// Upper bound of idle connections kept per backend on this loop.
-    let maxIdlePerBackend = 64
 
     init(eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
@@ -56,16 +54,21 @@ final class UpstreamConnectionPool {
         }
     }
 
-    /// Takes back a connection after a complete exchange, or closes it if it cannot be reused.
-    func giveBack(_ handler: UpstreamHandler, idleTimeout: Duration, now: NIODeadline? = nil) {
+    /// Takes back a connection after a complete exchange, or closes it if it cannot be reused or this loop already
+    /// keeps `limit` idle connections to its backend. The limit is the backend's `max_connections`: no more can be
+    /// busy at once, and a lower one would close and reopen connections whenever the load on one loop went past it.
+    /// Returns whether the connection was kept; one closed during its read gets no read-complete event after it.
+    @discardableResult
+    func giveBack(_ handler: UpstreamHandler, keepingAtMost limit: Int, idleTimeout: Duration, now: NIODeadline? = nil) -> Bool {
         let id = handler.addressID
         if id >= idle.count { idle.append(contentsOf: repeatElement([], count: id + 1 - idle.count)) }
-        guard handler.reusable, handler.isActive, idle[id].count < maxIdlePerBackend else {
+        guard handler.reusable, handler.isActive, idle[id].count < limit else {
             handler.close()
-            return
+            return false
         }
         handler.makeIdle(idleTimeout: TimeAmount(idleTimeout), now: now ?? eventLoop.now)
         idle[id].append(handler)
+        return true
     }
 
     /// Drops a connection that closed.

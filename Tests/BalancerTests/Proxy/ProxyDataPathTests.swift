@@ -1,6 +1,8 @@
 import Balancer
 import BalancerConfig
+import NIOCore
 import NIOHTTP1
+import NIOPosix
 import Synchronization
 import Testing
 
@@ -97,6 +99,29 @@ struct ProxyDataPathTests {
         #expect(refused.status == 503)
         #expect(refused.headers["retry-after"] == ["1"])
         #expect(try await slow.status == 200)
+    }
+
+    @Test func aBackendKeepsEveryUpstreamConnectionItsMaxConnectionsCanUse() async throws {
+        // One event loop and 80 requests at once: a loop used to keep at most 64 idle connections to a backend, so
+        // the second wave opened 16 new ones. Now it keeps up to the backend's max_connections and reuses them all.
+        let backend = try await TestBackend.start("a")
+        let loop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let balancer = LoadBalancer(configuration: BalancerHarness.config([backend], maxConnections: 200), group: loop)
+        let ports = try await balancer.start()
+        func wave() async throws {
+            try await withThrowingTaskGroup(of: Int.self) { requests in
+                for _ in 0..<80 { requests.addTask { try await TestClient.get(port: ports.proxy, "/slow?ms=1000").status } }
+                for try await status in requests { #expect(status == 200) }
+            }
+        }
+        try await wave()
+        let first = backend.accepted.load(ordering: .relaxed)
+        #expect(first == 80, "the first wave's requests should all have been in flight together")
+        try await wave()
+        #expect(backend.accepted.load(ordering: .relaxed) == first)
+        await balancer.stop(deadline: .seconds(5))
+        await backend.kill()
+        try await loop.shutdownGracefully()
     }
 
     @Test func queuedRequestRunsWhenASlotFrees() async throws {

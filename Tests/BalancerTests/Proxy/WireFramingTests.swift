@@ -2,6 +2,7 @@ import Balancer
 import BalancerConfig
 import Foundation
 import NIOCore
+import NIOHTTP1
 import NIOPosix
 import Testing
 
@@ -54,6 +55,16 @@ struct WireFramingTests {
             #expect(reply.hasPrefix("HTTP/1.1 200 OK\r\n"))
             #expect(reply.contains("\r\nconnection: close\r\n"))
             #expect(reply.hasSuffix("\r\n\r\nuntil the end"))
+        }
+    }
+
+    @Test func aBackendThatClosesAfterEveryResponseStillAnswersAKeepAliveClientAtOnce() async throws {
+        try await withRawBackend("HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok", closeAfter: true) { port in
+            // Two requests on one client connection, each on a new upstream connection; the answers used to stay
+            // unsent, since the closed upstream connection never reported the end of its read.
+            let replies = try await TestClient(port: port).send([(.GET, "/1", [], nil), (.GET, "/2", [], nil)])
+            #expect(replies.map(\.status) == [200, 200])
+            #expect(replies.map(\.body) == ["ok", "ok"])
         }
     }
 

@@ -14,6 +14,8 @@ final class TestBackend: Sendable {
     private let channel: any Channel
     private let children = Mutex<[ObjectIdentifier: any Channel]>([:])
     let requests = Atomic<Int>(0)
+    /// Connections accepted so far.
+    let accepted = Atomic<Int>(0)
     let healthy = Atomic<Bool>(true)
 
     static func start(_ name: String) async throws -> TestBackend {
@@ -39,6 +41,7 @@ final class TestBackend: Sendable {
     }
 
     func track(_ child: any Channel) {
+        accepted.add(1, ordering: .relaxed)
         let id = ObjectIdentifier(child)
         children.withLock { $0[id] = child }
         child.closeFuture.whenComplete { _ in _ = self.children.withLock { $0.removeValue(forKey: id) } }
