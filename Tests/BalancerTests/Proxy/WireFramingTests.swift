@@ -58,8 +58,12 @@ struct WireFramingTests {
         }
     }
 
-    @Test func aBackendThatClosesAfterEveryResponseStillAnswersAKeepAliveClientAtOnce() async throws {
-        try await withRawBackend("HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok", closeAfter: true) { port in
+    /// `Connection: close`, or an HTTP/1.0 response without keep-alive (Python's `http.server`, for one).
+    @Test(arguments: [
+        "HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok", "HTTP/1.0 200 OK\r\ncontent-length: 2\r\n\r\nok",
+    ])
+    func aBackendThatClosesAfterEveryResponseStillAnswersAKeepAliveClientAtOnce(response: String) async throws {
+        try await withRawBackend(response, closeAfter: true) { port in
             // Two requests on one client connection, each on a new upstream connection; the answers used to stay
             // unsent, since the closed upstream connection never reported the end of its read.
             let replies = try await TestClient(port: port).send([(.GET, "/1", [], nil), (.GET, "/2", [], nil)])
