@@ -22,59 +22,53 @@ enum HeadWriter {
         // host and the client address, or for an absolute-form target its authority again in `Host` and a `/`.
         let bound = head.bytes.readableBytes + 132 + (hostIfMissing?.utf8.count ?? 0) + (clientIP?.utf8.count ?? 0)
             + (head.authority.map { $0.count + 9 } ?? 0)
-        var out = allocator.buffer(capacity: bound)
-        _ = head.bytes.withUnsafeReadableBytes { source in
-            out.writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { target in
-                var w = HeadBuilder(target)
-                if let authority = head.authority {
-                    w.append(source, head.method)
-                    w.append(" ")
-                    if head.originForm.isEmpty || source[head.originForm.lowerBound] == UInt8(ascii: "?") { w.append("/") }
-                    w.append(source, head.originForm)
-                    w.append(" HTTP/1.1\r\nhost: ")
-                    w.append(source, authority)
-                    w.append("\r\n")
-                } else {
-                    w.append(source, 0..<head.target.upperBound)
-                    w.append(" HTTP/1.1\r\n")
+        return buffer(copyingFrom: head.bytes, bound: bound, allocator: allocator) { source, w in
+            if let authority = head.authority {
+                w.append(source, head.method)
+                w.append(" ")
+                if head.originForm.isEmpty || source[head.originForm.lowerBound] == UInt8(ascii: "?") { w.append("/") }
+                w.append(source, head.originForm)
+                w.append(" HTTP/1.1\r\nhost: ")
+                w.append(source, authority)
+                w.append("\r\n")
+            } else {
+                w.append(source, 0..<head.target.upperBound)
+                w.append(" HTTP/1.1\r\n")
+            }
+            if let hostIfMissing {
+                w.append("host: ")
+                w.append(hostIfMissing)
+                w.append("\r\n")
+            }
+            var priorForwardedFor: [Range<Int>] = []
+            let dropUnderscoreNames = !keepUnderscoreNames && head.headers.underscoreNames > 0
+            let replaceHost = head.authority != nil
+            copyKeptFields(head.headers, from: source, into: &w, also: { field in
+                (dropUnderscoreNames && field.nameHasUnderscore) || (replaceHost && field.kind == .host)
+            }, visit: { field in
+                if field.kind == .xForwardedFor, !field.value.isEmpty { priorForwardedFor.append(field.value) }
+            })
+            if head.headers.chunked { w.append("transfer-encoding: chunked\r\n") }
+            if clientIP != nil || !priorForwardedFor.isEmpty {
+                w.append("x-forwarded-for: ")
+                for (n, value) in priorForwardedFor.enumerated() {
+                    if n > 0 { w.append(", ") }
+                    w.append(source, value)
                 }
-                if let hostIfMissing {
-                    w.append("host: ")
-                    w.append(hostIfMissing)
-                    w.append("\r\n")
-                }
-                var priorForwardedFor: [Range<Int>] = []
-                let dropUnderscoreNames = !keepUnderscoreNames && head.headers.underscoreNames > 0
-                let replaceHost = head.authority != nil
-                copyKeptFields(head.headers, from: source, into: &w, also: { field in
-                    (dropUnderscoreNames && field.nameHasUnderscore) || (replaceHost && field.kind == .host)
-                }, visit: { field in
-                    if field.kind == .xForwardedFor, !field.value.isEmpty { priorForwardedFor.append(field.value) }
-                })
-                if head.headers.chunked { w.append("transfer-encoding: chunked\r\n") }
-                if clientIP != nil || !priorForwardedFor.isEmpty {
-                    w.append("x-forwarded-for: ")
-                    for (n, value) in priorForwardedFor.enumerated() {
-                        if n > 0 { w.append(", ") }
-                        w.append(source, value)
-                    }
-                    if let clientIP {
-                        if !priorForwardedFor.isEmpty { w.append(", ") }
-                        w.append(clientIP)
-                    }
-                    w.append("\r\n")
-                }
-                w.append("x-forwarded-proto: http\r\n")
-                if !head.headers.hasRequestID {
-                    w.append("x-request-id: ")
-                    ids.write(into: &w)
-                    w.append("\r\n")
+                if let clientIP {
+                    if !priorForwardedFor.isEmpty { w.append(", ") }
+                    w.append(clientIP)
                 }
                 w.append("\r\n")
-                return w.count
             }
+            w.append("x-forwarded-proto: http\r\n")
+            if !head.headers.hasRequestID {
+                w.append("x-request-id: ")
+                ids.write(into: &w)
+                w.append("\r\n")
+            }
+            w.append("\r\n")
         }
-        return out
     }
 
     /// The head sent to a client for a backend's response: the client's HTTP version with the backend's status
@@ -89,32 +83,43 @@ enum HeadWriter {
         // The status line and the kept fields are copies of the received head; the rest is at most 58 bytes of
         // literals plus the backend header's name and value.
         let bound = head.bytes.readableBytes + 58 + backendHeaderLength + backendName.utf8.count
-        var out = allocator.buffer(capacity: bound + spareCapacity)
         let chunked = head.headers.chunked
-        _ = head.bytes.withUnsafeReadableBytes { source in
-            out.writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { target in
-                var w = HeadBuilder(target)
-                w.append(clientIsHTTP11 ? "HTTP/1.1 " : "HTTP/1.0 ")
-                w.append(source, head.statusText)
-                w.append("\r\n")
-                copyKeptFields(head.headers, from: source, into: &w, also: { field in
-                    // A chunked body is re-framed only by us; a stale length must not reach the client with it.
-                    (chunked && field.kind == .contentLength)
-                        || (field.name.count == backendHeaderLength && WireBytes.equalsIgnoringCase(source, field.name, text: backendHeader))
-                })
-                if chunkedToClient { w.append("transfer-encoding: chunked\r\n") }
-                w.append(backendHeader)
-                w.append(": ")
-                w.append(backendName)
-                w.append("\r\n")
-                if !keepAlive {
-                    w.append("connection: close\r\n")
-                } else if !clientIsHTTP11 {
-                    // HTTP/1.0 closes after each response unless the server says otherwise.
-                    w.append("connection: keep-alive\r\n")
-                }
-                w.append("\r\n")
-                return w.count
+        return buffer(copyingFrom: head.bytes, bound: bound, spareCapacity: spareCapacity, allocator: allocator) { source, w in
+            w.append(clientIsHTTP11 ? "HTTP/1.1 " : "HTTP/1.0 ")
+            w.append(source, head.statusText)
+            w.append("\r\n")
+            copyKeptFields(head.headers, from: source, into: &w, also: { field in
+                // A chunked body is re-framed only by us; a stale length must not reach the client with it.
+                (chunked && field.kind == .contentLength)
+                    || (field.name.count == backendHeaderLength && WireBytes.equalsIgnoringCase(source, field.name, text: backendHeader))
+            })
+            if chunkedToClient { w.append("transfer-encoding: chunked\r\n") }
+            w.append(backendHeader)
+            w.append(": ")
+            w.append(backendName)
+            w.append("\r\n")
+            if !keepAlive {
+                w.append("connection: close\r\n")
+            } else if !clientIsHTTP11 {
+                // HTTP/1.0 closes after each response unless the server says otherwise.
+                w.append("connection: keep-alive\r\n")
+            }
+            w.append("\r\n")
+        }
+    }
+
+    /// A buffer holding the head `build` appends, copying pieces of `source` (the received head); the head must fit
+    /// in `bound` bytes, reserved once, and `spareCapacity` more are left for the caller.
+    private static func buffer(
+        copyingFrom source: ByteBuffer, bound: Int, spareCapacity: Int = 0, allocator: ByteBufferAllocator,
+        _ build: (UnsafeRawBufferPointer, inout HeadBuilder) -> Void
+    ) -> ByteBuffer {
+        var out = allocator.buffer(capacity: bound + spareCapacity)
+        source.withUnsafeReadableBytes { raw in
+            _ = out.writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { target in
+                var builder = HeadBuilder(target)
+                build(raw, &builder)
+                return builder.count
             }
         }
         return out
