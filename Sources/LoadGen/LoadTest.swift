@@ -124,12 +124,7 @@ public struct LoadTest: Sendable {
                 }
                 outcome = .success(try await connection!.send(job.request, host: "\(host):\(port)", timeout: timeoutAmount))
             } catch {
-                if let malformed = error as? HTTPResponseScanner.Malformed {
-                    outcome = .failure(.malformed)
-                    recorder.noteExample(of: .malformed, malformed.description)
-                } else {
-                    outcome = .failure(error as? RequestFailure ?? .reset)
-                }
+                outcome = .failure(recorder.failureKind(of: error))
                 await connection?.close()
                 connection = nil
             }

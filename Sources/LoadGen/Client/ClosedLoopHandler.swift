@@ -54,8 +54,7 @@ final class ClosedLoopHandler: ChannelInboundHandler {
                 plan.recorder.record(kind: kind, intended: sent, sent: sent, finished: .now, outcome: .success(response))
             }
         } catch {
-            plan.recorder.noteExample(of: .malformed, error.description)
-            finish(.malformed)
+            finish(plan.recorder.failureKind(of: error))
             context.close(promise: nil)
             return
         }

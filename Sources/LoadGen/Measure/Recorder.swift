@@ -85,8 +85,18 @@ final class Recorder: Sendable {
         }
     }
 
+    /// The failure kind of a request that failed with `error`: a ``RequestFailure`` as it is, a response the
+    /// scanner refused as `malformed` (its fault kept as that kind's example), anything else as `reset`.
+    func failureKind(of error: any Error) -> RequestFailure {
+        if let malformed = error as? HTTPResponseScanner.Malformed {
+            noteExample(of: .malformed, malformed.description)
+            return .malformed
+        }
+        return error as? RequestFailure ?? .reset
+    }
+
     /// Keeps `text` as the example of `failure` unless one is kept already: the first fault explains the rest.
-    func noteExample(of failure: RequestFailure, _ text: String) {
+    private func noteExample(of failure: RequestFailure, _ text: String) {
         data.withLock { data in
             if data.failureExamples[failure] == nil { data.failureExamples[failure] = text }
         }
