@@ -25,3 +25,8 @@ extension BackendRuntime {
         }
     }
 }
+
+extension BackendRuntime {
+    /// Whether active health checks hold the backend in service (whatever its ejection or drain).
+    var isActiveHealthy: Bool { state.withLock { $0.activeHealthy } }
+}

@@ -9,17 +9,32 @@ enum HealthChecker {
                 let health = pool.config.health
                 for backend in pool.backends {
                     tasks.addTask {
+                        var healthy = backend.isActiveHealthy
                         while !Task.isCancelled {
-                            let ok = await HealthProbe.check(
+                            let outcome = await HealthProbe.check(
                                 host: backend.config.address.host, port: backend.config.address.port,
                                 path: health.path, timeout: health.timeout, group: group)
                             if Task.isCancelled { return }
-                            backend.recordProbe(success: ok, rise: health.rise, fall: health.fall)
+                            let nowHealthy = backend.recordProbe(success: outcome == .passed, rise: health.rise, fall: health.fall)
+                            if nowHealthy != healthy {
+                                healthy = nowHealthy
+                                report(backend, of: pool, healthy: nowHealthy, outcome: outcome, health: health)
+                            }
                             try? await Task.sleep(for: health.interval)
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// Logs a backend going down or coming back.
+    private static func report(_ backend: BackendRuntime, of pool: PoolRuntime, healthy: Bool, outcome: HealthProbe.Outcome, health: HealthConfig) {
+        let address = backend.config.address.description
+        if healthy {
+            pool.log.backendUp(pool: pool.config.name, backend: backend.config.name, address: address, checks: health.rise)
+        } else if case .failed(let reason) = outcome {
+            pool.log.backendDown(pool: pool.config.name, backend: backend.config.name, address: address, checks: health.fall, lastFailure: reason)
         }
     }
 }

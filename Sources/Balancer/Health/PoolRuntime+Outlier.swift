@@ -31,13 +31,16 @@ extension PoolRuntime {
         let ejectedNow = backends.filter { $0.status(now: now) == .ejected }.count
         let allowed = backends.count * outlier.maxEjectionPercent / 100
         guard ejectedNow < allowed else { return }
-        backend.state.withLock { s in
+        let (ejections, duration, failures) = backend.state.withLock { s in
             s.ejections += 1
-            let until = now + outlier.baseEjectionTime * min(s.ejections, 10)
-            s.ejectedUntil = until
-            s.inServiceSince = until
+            let duration = outlier.baseEjectionTime * min(s.ejections, 10)
+            let failures = s.consecutiveFailures
+            s.ejectedUntil = now + duration
+            s.inServiceSince = now + duration
             s.consecutiveFailures = 0
             backend.standingChanges.record()
+            return (s.ejections, duration, failures)
         }
+        log.backendEjected(pool: config.name, backend: backend.config.name, failures: failures, duration: duration, ejections: ejections)
     }
 }

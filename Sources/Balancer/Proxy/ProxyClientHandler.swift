@@ -384,6 +384,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         {
             if let failed = ex.lastBackend { ex.pool.backends[failed].recordRetry() }
             ex.unsent = ex.replay
+            logFailure(ex, failure, retrying: true)
             startAttempt(ex)
             return
         }
@@ -391,6 +392,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     }
 
     private func fail(_ ex: ProxyExchange, _ failure: ProxyFailure) {
+        logFailure(ex, failure, retrying: false)
         if ex.responseStarted {
             context?.close(promise: nil)
             return
@@ -401,6 +403,13 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
             status: HTTPResponseStatus(statusCode: failure.status), message: failure.description,
             // The proxy's own answers say HTTP/1.1; an HTTP/1.0 client gets them with a close.
             close: !ex.requestComplete || !ex.keepAlive || !ex.head.isHTTP11, extraHeaders: headers)
+    }
+
+    private func logFailure(_ ex: ProxyExchange, _ failure: ProxyFailure, retrying: Bool) {
+        let (method, target) = ex.methodAndTarget
+        ex.pool.log.requestFailed(
+            failure, pool: ex.pool.config.name, method: method, target: target, requestID: ex.requestID, retrying: retrying,
+            responseStarted: ex.responseStarted, atSecond: PoolRuntime.currentSecond())
     }
 
     private func releaseSlot(_ ex: ProxyExchange, latency: Duration?) {
@@ -547,10 +556,13 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         let name = ex.pool.backends[index].config.name
         ex.pool.recordOutcome(index, failed: true)
         releaseSlot(ex, latency: nil)
+        let failure: ProxyFailure =
+            if let fault = error as? WireError { .invalidResponse(backend: name, reason: fault.description) } else { .upstreamClosed(backend: name) }
         if ex.responseStarted {
+            logFailure(ex, failure, retrying: false)
             context?.close(promise: nil)
         } else {
-            attemptFailed(ex, .upstreamClosed(backend: name), connectFailure: false)
+            attemptFailed(ex, failure, connectFailure: false)
         }
     }
 }

@@ -48,6 +48,16 @@ final class ProxyExchange {
         self.keepAlive = keepAlive
     }
 
+    /// The request's method and target as received, for log lines.
+    var methodAndTarget: (method: String, target: String) {
+        (head.bytes.getString(at: head.bytes.readerIndex + head.method.lowerBound, length: head.method.count) ?? "",
+         head.bytes.getString(at: head.bytes.readerIndex + head.target.lowerBound, length: head.target.count) ?? "")
+    }
+
+    /// The request's `X-Request-ID` as sent upstream (the client's, or the one the proxy made), for log lines:
+    /// read back from the rewritten head only when a line is logged.
+    var requestID: String? { (try? RequestHead(upstreamHead))?.values(of: "x-request-id").first }
+
     /// Backends this exchange has been sent to (never the same one twice).
     var tried: Set<Int> {
         guard let firstTried else { return laterTried }

@@ -10,6 +10,8 @@ public enum ProxyFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case connectFailed(backend: String, reason: String)
     /// The backend closed or reset the connection before the response was complete → 502.
     case upstreamClosed(backend: String)
+    /// The backend's response is not HTTP/1.1 the proxy can pass on (`reason` says where) → 502.
+    case invalidResponse(backend: String, reason: String)
     /// The backend did not send a response head within `timeouts.response` → 504.
     case responseTimeout(backend: String)
 
@@ -17,7 +19,7 @@ public enum ProxyFailure: Error, Sendable, Equatable, CustomStringConvertible {
     public var status: Int {
         switch self {
         case .noBackendAvailable, .queueFull, .queueTimeout: 503
-        case .connectFailed, .upstreamClosed: 502
+        case .connectFailed, .upstreamClosed, .invalidResponse: 502
         case .responseTimeout: 504
         }
     }
@@ -30,6 +32,7 @@ public enum ProxyFailure: Error, Sendable, Equatable, CustomStringConvertible {
         case .queueTimeout(let p): "timed out waiting for a free backend of pool '\(p)'"
         case .connectFailed(let b, let r): "could not connect to backend '\(b)': \(r)"
         case .upstreamClosed(let b): "backend '\(b)' closed the connection before completing the response"
+        case .invalidResponse(let b, let r): "backend '\(b)' sent an invalid response: \(r)"
         case .responseTimeout(let b): "backend '\(b)' did not respond in time"
         }
     }

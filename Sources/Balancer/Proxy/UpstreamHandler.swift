@@ -131,7 +131,7 @@ final class UpstreamHandler: ChannelDuplexHandler {
                         _ = try reader.next()  // the interim response's end
                         continue
                     }
-                    guard head.status != 101 else { throw WireError.malformedStartLine }
+                    guard head.status != 101 else { throw WireError.unaskedProtocolSwitch }
                     let framing = head.bodyFraming(requestWasHEAD: requestIsHEAD)
                     if !head.allowsReuse || framing == .untilClose { reusable = false }
                     reader.startBody(framing)

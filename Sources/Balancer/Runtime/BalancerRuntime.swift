@@ -14,12 +14,12 @@ public final class BalancerRuntime: Sendable {
         /// `config.configHash`.
         public let hash: String
 
-        init(config: BalancerConfiguration, previous: Generation?, metrics: BalancerMetrics?) {
+        init(config: BalancerConfiguration, previous: Generation?, metrics: BalancerMetrics?, log: BalancerLog) {
             self.config = config
             self.pools = config.pools.map { pool in
                 PoolRuntime(
                     config: pool, limits: config.limits, timeouts: config.timeouts,
-                    carryingStateFrom: previous?.pools.first { $0.config.name == pool.name }, metrics: metrics)
+                    carryingStateFrom: previous?.pools.first { $0.config.name == pool.name }, metrics: metrics, log: log)
             }
             self.hash = config.configHash
         }
@@ -36,11 +36,14 @@ public final class BalancerRuntime: Sendable {
     private let installs = Atomic<Int>(0)
     /// Where latency histograms are recorded, if anywhere.
     let metrics: BalancerMetrics?
+    /// Where backend state changes and failed requests are logged.
+    let log: BalancerLog
 
-    /// Starts with `config` installed; `metrics` receives latency histograms.
-    public init(config: BalancerConfiguration, metrics: BalancerMetrics? = nil) {
+    /// Starts with `config` installed; `metrics` receives latency histograms, `log` state changes and failures.
+    public init(config: BalancerConfiguration, metrics: BalancerMetrics? = nil, log: BalancerLog = .discarding) {
         self.metrics = metrics
-        current = Mutex(Generation(config: config, previous: nil, metrics: metrics))
+        self.log = log
+        current = Mutex(Generation(config: config, previous: nil, metrics: metrics, log: log))
     }
 
     /// The generation in use now.
@@ -55,7 +58,7 @@ public final class BalancerRuntime: Sendable {
     @discardableResult
     public func install(_ config: BalancerConfiguration) -> Generation {
         current.withLock { gen in
-            gen = Generation(config: config, previous: gen, metrics: metrics)
+            gen = Generation(config: config, previous: gen, metrics: metrics, log: log)
             installs.add(1, ordering: .releasing)
             return gen
         }

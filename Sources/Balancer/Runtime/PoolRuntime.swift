@@ -52,9 +52,15 @@ public final class PoolRuntime: Sendable {
     private let backendsAtLimit = Atomic<Int>(0)
     /// Changes to the backends' health, drain and ejection, which make admission recompute its candidates.
     let standingChanges = StandingChanges()
+    /// Where this pool's backend state changes and failed requests are logged.
+    let log: BalancerLog
 
-    init(config: PoolConfig, limits: LimitsConfig, timeouts: TimeoutsConfig, carryingStateFrom old: PoolRuntime?, metrics: BalancerMetrics? = nil) {
+    init(
+        config: PoolConfig, limits: LimitsConfig, timeouts: TimeoutsConfig, carryingStateFrom old: PoolRuntime?, metrics: BalancerMetrics? = nil,
+        log: BalancerLog = .discarding
+    ) {
         self.config = config
+        self.log = log
         let now = ContinuousClock.now
         let standingChanges = self.standingChanges
         self.backends = config.backends.enumerated().map { i, b in

@@ -30,7 +30,7 @@ public final class LoadBalancer: Sendable {
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger = Logger(label: "evenkeel.balancer")
     ) {
         metrics = BalancerMetrics()
-        runtime = BalancerRuntime(config: configuration, metrics: metrics)
+        runtime = BalancerRuntime(config: configuration, metrics: metrics, log: BalancerLog(logger: logger))
         self.configPath = configPath
         self.checker = checker
         self.group = group

@@ -25,6 +25,8 @@ package enum WireError: Error, Equatable, CustomStringConvertible {
     case malformedChunk
     /// The trailer section of a chunked body is malformed or larger than the head limit.
     case malformedTrailers
+    /// A backend answered `101 Switching Protocols`, though the proxy forwards no `Upgrade`.
+    case unaskedProtocolSwitch
 
     /// The status a client gets for this fault in its request.
     var status: Int {
@@ -49,6 +51,7 @@ package enum WireError: Error, Equatable, CustomStringConvertible {
         case .invalidHost: "an HTTP/1.1 request needs exactly one Host header"
         case .malformedChunk: "a chunk-size line of the chunked body is malformed"
         case .malformedTrailers: "the trailer section of the chunked body is malformed or too large"
+        case .unaskedProtocolSwitch: "101 Switching Protocols, though the proxy forwards no Upgrade"
         }
     }
 }

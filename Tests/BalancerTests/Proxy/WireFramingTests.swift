@@ -88,6 +88,24 @@ struct WireFramingTests {
         }
     }
 
+    /// The 502 says what was wrong with the response, not that the backend closed: the log and the client's body
+    /// point at the backend's fault.
+    @Test(arguments: [
+        ("HTTP/1.1 200 OK\r\nx-big: \(String(repeating: "a", count: 70_000))\r\ncontent-length: 2\r\n\r\nok",
+         "backend 'raw' sent an invalid response: the head is larger than 65536 bytes"),
+        ("HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: upgrade\r\n\r\n",
+         "backend 'raw' sent an invalid response: 101 Switching Protocols, though the proxy forwards no Upgrade"),
+        ("HTTP/1.1 200 OK\r\ncontent-length: 2\r\ncontent-length: 3\r\n\r\nok",
+         "backend 'raw' sent an invalid response: Content-Length on header line 2 is invalid or repeated"),
+    ])
+    func aResponseTheProxyCannotPassOnIs502NamingTheFault(response: String, reason: String) async throws {
+        try await withRawBackend(response) { port in
+            let reply = try await TestClient.raw(port: port, "POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+            #expect(reply.hasPrefix("HTTP/1.1 502"), "\(reply.prefix(200))")
+            #expect(reply.contains("502 Bad Gateway: \(reason)"), "\(reply.prefix(300))")
+        }
+    }
+
     @Test(arguments: [
         ("POST / HTTP/1.1\r\nhost: x\r\ntransfer-encoding: gzip\r\n\r\n", "HTTP/1.1 501"),
         ("GET / HTTP/2.0\r\nhost: x\r\n\r\n", "HTTP/1.1 505"),

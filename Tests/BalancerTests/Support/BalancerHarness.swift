@@ -1,6 +1,7 @@
 import Balancer
 import BalancerConfig
 import Foundation
+import Logging
 
 /// Starts a real balancer on ephemeral 127.0.0.1 ports in front of test backends.
 struct BalancerHarness {
@@ -23,8 +24,13 @@ struct BalancerHarness {
             timeouts: timeouts, limits: limits)
     }
 
-    static func start(_ config: BalancerConfiguration, configPath: String? = nil, checker: ReloadChecker? = nil) async throws -> BalancerHarness {
-        let balancer = LoadBalancer(configuration: config, configPath: configPath, checker: checker)
+    /// Starts a balancer for `config`; its log goes to `log` when given, and nowhere otherwise (tests provoke
+    /// failures on purpose, which would fill the test output).
+    static func start(
+        _ config: BalancerConfiguration, configPath: String? = nil, checker: ReloadChecker? = nil, log: CapturedLog? = nil
+    ) async throws -> BalancerHarness {
+        let logger = log?.logger ?? Logger(label: "evenkeel.test") { _ in SwiftLogNoOpLogHandler() }
+        let balancer = LoadBalancer(configuration: config, configPath: configPath, checker: checker, logger: logger)
         let ports = try await balancer.start()
         return BalancerHarness(balancer: balancer, ports: ports)
     }

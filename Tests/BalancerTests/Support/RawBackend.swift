@@ -48,7 +48,8 @@ final class RawBackend: Sendable {
                 received = String(received[end.upperBound...])
                 let written = context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: response)))
                 if closeAfter {
-                    written.whenComplete { _ in context.close(promise: nil) }
+                    let channel = context.channel
+                    written.whenComplete { _ in channel.close(promise: nil) }
                     return
                 }
             }

@@ -1,0 +1,80 @@
+@testable import Balancer
+import BalancerConfig
+import Logging
+import Synchronization
+import Testing
+
+@Suite("Balancer log: state changes and failed requests", .timeLimit(.minutes(1)))
+struct BalancerLogTests {
+    @Test func theThrottleLetsALimitThroughEachSecondAndCountsTheRest() {
+        let throttle = LogThrottle(perSecond: 3)
+        #expect((0..<5).map { _ in throttle.admit(atSecond: 10) } == [0, 0, 0, nil, nil])
+        #expect(throttle.admit(atSecond: 11) == 2, "the first line of the next second counts the two held back")
+        #expect(throttle.admit(atSecond: 11) == 0)
+    }
+
+    @Test func anEjectionIsLoggedWithItsCauseAndLength() {
+        let log = CapturedLog()
+        let backends = (0..<2).map { BackendConfig(name: "b\($0)", address: BackendAddress(host: "10.0.0.\($0 + 1)", port: 80)) }
+        let outlier = OutlierConfig(consecutiveFailures: 3, baseEjectionTime: .seconds(30), maxEjectionPercent: 50)
+        let pool = PoolRuntime(
+            config: PoolConfig(name: "web", backends: backends, outlier: outlier), limits: LimitsConfig(), timeouts: TimeoutsConfig(),
+            carryingStateFrom: nil, log: BalancerLog(logger: log.logger))
+        for _ in 0..<2 { pool.recordOutcome(1, failed: true) }
+        #expect(log.all.isEmpty, "two failures are below the threshold")
+        pool.recordOutcome(1, failed: true)
+        let lines = log.all
+        #expect(lines.count == 1)
+        #expect(lines.first?.level == .warning)
+        #expect(lines.first?.message == "backend ejected for 30s after 3 failed requests in a row (ejection 1)")
+        #expect(lines.first?.metadata == ["pool": "web", "backend": "b1"])
+    }
+
+    @Test func aBackendFailingItsChecksIsLoggedDownWithTheReasonAndUpWhenItRecovers() async throws {
+        let a = try await TestBackend.start("a"), b = try await TestBackend.start("b")
+        let health = HealthConfig(enabled: true, path: "/healthz", interval: .milliseconds(100), timeout: .milliseconds(500), rise: 2, fall: 2)
+        let log = CapturedLog()
+        let lb = try await BalancerHarness.start(BalancerHarness.config([a, b], health: health), log: log)
+        defer { Task { await lb.stop(); await a.kill(); await b.kill() } }
+        a.healthy.store(false, ordering: .relaxed)
+        let down = try await log.waitForLine(containing: "backend down")
+        #expect(down.message == "backend down: 2 health check(s) failed in a row, the last: GET /healthz answered 503")
+        #expect(down.metadata["backend"] == "a")
+        #expect(down.metadata["address"] == "127.0.0.1:\(a.port)")
+        a.healthy.store(true, ordering: .relaxed)
+        let up = try await log.waitForLine(containing: "backend up")
+        #expect(up.message == "backend up: 2 health check(s) passed in a row")
+        #expect(up.metadata["backend"] == "a")
+        #expect(!log.all.contains { $0.metadata["backend"] == "b" }, "the healthy backend is not mentioned")
+    }
+
+    @Test func aBackendThatRefusesConnectionsIsLoggedDownAsUnreachable() async throws {
+        let dead = try await deadPort()
+        let health = HealthConfig(enabled: true, path: "/healthz", interval: .milliseconds(100), timeout: .milliseconds(500), rise: 1, fall: 1)
+        let config = BalancerHarness.config(
+            [], health: health, extraBackends: [BackendConfig(name: "gone", address: BackendAddress(host: "127.0.0.1", port: dead))])
+        let log = CapturedLog()
+        let lb = try await BalancerHarness.start(config, log: log)
+        defer { Task { await lb.stop() } }
+        let down = try await log.waitForLine(containing: "backend down")
+        #expect(down.message.contains("the last: could not connect: "), "\(down.message)")
+        #expect(down.message.contains("refused"), "\(down.message)")
+    }
+
+    @Test func aRequestNoBackendCanServeIsLoggedWithItsRequestID() async throws {
+        let dead = try await deadPort()
+        let config = BalancerHarness.config(
+            [], retry: RetryConfig(attempts: 0), extraBackends: [BackendConfig(name: "gone", address: BackendAddress(host: "127.0.0.1", port: dead))])
+        let log = CapturedLog()
+        let lb = try await BalancerHarness.start(config, log: log)
+        defer { Task { await lb.stop() } }
+        let reply = try await TestClient.raw(port: lb.ports.proxy, "GET /jobs?q=swift HTTP/1.1\r\nhost: x\r\nx-request-id: probe-7\r\nconnection: close\r\n\r\n")
+        #expect(reply.hasPrefix("HTTP/1.1 502"))
+        let line = try await log.waitForLine(containing: "request failed")
+        #expect(line.message.hasPrefix("request failed, answered 502: could not connect to backend 'gone': "), "\(line.message)")
+        #expect(line.metadata["request_id"] == "probe-7")
+        #expect(line.metadata["method"] == "GET")
+        #expect(line.metadata["target"] == "/jobs?q=swift")
+        #expect(line.metadata["pool"] == "web")
+    }
+}
