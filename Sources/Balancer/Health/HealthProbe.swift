@@ -24,7 +24,7 @@ enum HealthProbe {
                 return first
             }
         } catch let error as NIOConnectionError {
-            return .failed("could not connect: \(error.connectionErrors.first.map { "\($0.error)" } ?? "\(error)")")
+            return .failed("could not connect: \(ConnectFailureReason.of(error, timeout: timeout))")
         } catch {
             return .failed("GET \(path) failed: \(error)")
         }

@@ -335,7 +335,8 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
                 backend.recordConnectError()
                 ex.pool.recordOutcome(index, failed: true)
                 self.releaseSlot(ex, latency: nil)
-                self.attemptFailed(ex, .connectFailed(backend: backend.config.name, reason: "\(error)"), connectFailure: true)
+                let reason = ConnectFailureReason.of(error, timeout: timeouts.connect)
+                self.attemptFailed(ex, .connectFailed(backend: backend.config.name, reason: reason), connectFailure: true)
             case .success(let upstream):
                 guard self.isCurrent(ex), ex.backend == index, let context = self.context else {
                     self.connections.giveBack(upstream, keepingAtMost: backend.config.maxConnections, idleTimeout: timeouts.idle)
