@@ -393,23 +393,26 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     }
 
     private func fail(_ ex: ProxyExchange, _ failure: ProxyFailure) {
-        logFailure(ex, failure, retrying: false)
+        let requestID = ex.requestID
+        logFailure(ex, failure, retrying: false, requestID: requestID)
         if ex.responseStarted {
             context?.close(promise: nil)
             return
         }
         var headers: [(String, String)] = []
         if failure.status == 503 { headers.append(("retry-after", "1")) }
+        // The id of the log line that says what went wrong, for whoever reports the error.
+        if let requestID { headers.append(("x-request-id", requestID)) }
         localResponse(
             status: HTTPResponseStatus(statusCode: failure.status), message: failure.description,
             // The proxy's own answers say HTTP/1.1; an HTTP/1.0 client gets them with a close.
             close: !ex.requestComplete || !ex.keepAlive || !ex.head.isHTTP11, extraHeaders: headers)
     }
 
-    private func logFailure(_ ex: ProxyExchange, _ failure: ProxyFailure, retrying: Bool) {
+    private func logFailure(_ ex: ProxyExchange, _ failure: ProxyFailure, retrying: Bool, requestID: String?? = nil) {
         let (method, target) = ex.methodAndTarget
         ex.pool.log.requestFailed(
-            failure, pool: ex.pool.config.name, method: method, target: target, requestID: ex.requestID, retrying: retrying,
+            failure, pool: ex.pool.config.name, method: method, target: target, requestID: requestID ?? ex.requestID, retrying: retrying,
             responseStarted: ex.responseStarted, atSecond: PoolRuntime.currentSecond())
     }
 

@@ -103,6 +103,7 @@ struct WireFramingTests {
             let reply = try await TestClient.raw(port: port, "POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
             #expect(reply.hasPrefix("HTTP/1.1 502"), "\(reply.prefix(200))")
             #expect(reply.contains("502 Bad Gateway: \(reason)"), "\(reply.prefix(300))")
+            #expect(reply.contains(/\r\nx-request-id: [0-9a-f]{32}\r\n/), "the id the proxy made for the request: \(reply.prefix(300))")
         }
     }
 

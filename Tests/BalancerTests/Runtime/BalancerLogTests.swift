@@ -67,7 +67,7 @@ struct BalancerLogTests {
         #expect(down.message == "backend down: 1 health check(s) failed in a row, the last: could not connect: Connection refused")
     }
 
-    @Test func aRequestNoBackendCanServeIsLoggedWithItsRequestID() async throws {
+    @Test func aRequestNoBackendCanServeIsLoggedAndAnsweredWithItsRequestID() async throws {
         let dead = try await deadPort()
         let config = BalancerHarness.config(
             [], retry: RetryConfig(attempts: 0), extraBackends: [BackendConfig(name: "gone", address: BackendAddress(host: "127.0.0.1", port: dead))])
@@ -76,6 +76,7 @@ struct BalancerLogTests {
         defer { Task { await lb.stop() } }
         let reply = try await TestClient.raw(port: lb.ports.proxy, "GET /jobs?q=swift HTTP/1.1\r\nhost: x\r\nx-request-id: probe-7\r\nconnection: close\r\n\r\n")
         #expect(reply.hasPrefix("HTTP/1.1 502"))
+        #expect(reply.contains("\r\nx-request-id: probe-7\r\n"), "the client gets the id of the log line: \(reply)")
         let line = try await log.waitForLine(containing: "request failed")
         #expect(line.message == "request failed, answered 502: could not connect to backend 'gone': Connection refused")
         #expect(line.metadata["request_id"] == "probe-7")
