@@ -385,7 +385,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         {
             if let failed = ex.lastBackend { ex.pool.backends[failed].recordRetry() }
             ex.unsent = ex.replay
-            logFailure(ex, failure, retrying: true)
+            logFailure(ex, failure, retrying: true, requestID: ex.requestID)
             startAttempt(ex)
             return
         }
@@ -409,11 +409,13 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
             close: !ex.requestComplete || !ex.keepAlive || !ex.head.isHTTP11, extraHeaders: headers)
     }
 
-    private func logFailure(_ ex: ProxyExchange, _ failure: ProxyFailure, retrying: Bool, requestID: String?? = nil) {
-        let (method, target) = ex.methodAndTarget
+    private func logFailure(_ ex: ProxyExchange, _ failure: ProxyFailure, retrying: Bool, requestID: @autoclosure () -> String?) {
         ex.pool.log.requestFailed(
-            failure, pool: ex.pool.config.name, method: method, target: target, requestID: requestID ?? ex.requestID, retrying: retrying,
-            responseStarted: ex.responseStarted, atSecond: PoolRuntime.currentSecond())
+            failure, pool: ex.pool.config.name, request: {
+                let (method, target) = ex.methodAndTarget
+                return (method, target, requestID())
+            },
+            retrying: retrying, responseStarted: ex.responseStarted, atSecond: PoolRuntime.currentSecond())
     }
 
     private func releaseSlot(_ ex: ProxyExchange, latency: Duration?) {
@@ -563,7 +565,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         let failure: ProxyFailure =
             if let fault = error as? WireError { .invalidResponse(backend: name, reason: fault.description) } else { .upstreamClosed(backend: name) }
         if ex.responseStarted {
-            logFailure(ex, failure, retrying: false)
+            logFailure(ex, failure, retrying: false, requestID: ex.requestID)
             context?.close(promise: nil)
         } else {
             attemptFailed(ex, failure, connectFailure: false)

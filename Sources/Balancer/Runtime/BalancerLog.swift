@@ -44,13 +44,15 @@ public struct BalancerLog: Sendable {
     }
 
     /// An attempt of a request failed: `retrying` when it goes to another backend, else the client gets
-    /// `failure.status` (or, with `responseStarted`, a cut-off response).
+    /// `failure.status` (or, with `responseStarted`, a cut-off response). The request's method, target and id are
+    /// worked out only for a line that is logged.
     func requestFailed(
-        _ failure: ProxyFailure, pool: String, method: String, target: String, requestID: String?, retrying: Bool,
+        _ failure: ProxyFailure, pool: String, request: () -> (method: String, target: String, id: String?), retrying: Bool,
         responseStarted: Bool, atSecond second: Int64
     ) {
         guard let held = failures.admit(atSecond: second) else { return }
         let outcome = retrying ? "retrying on another backend" : responseStarted ? "response cut off" : "answered \(failure.status)"
+        let (method, target, requestID) = request()
         var metadata: Logger.Metadata = ["pool": "\(pool)", "method": "\(method)", "target": "\(target)"]
         if let requestID { metadata["request_id"] = "\(requestID)" }
         if held > 0 { metadata["failures_not_logged"] = "\(held)" }
