@@ -9,17 +9,13 @@ enum HealthChecker {
                 let health = pool.config.health
                 for backend in pool.backends {
                     tasks.addTask {
-                        var healthy = backend.isActiveHealthy
                         while !Task.isCancelled {
                             let outcome = await HealthProbe.check(
                                 host: backend.config.address.host, port: backend.config.address.port,
                                 path: health.path, timeout: health.timeout, group: group)
                             if Task.isCancelled { return }
-                            let nowHealthy = backend.recordProbe(success: outcome == .passed, rise: health.rise, fall: health.fall)
-                            if nowHealthy != healthy {
-                                healthy = nowHealthy
-                                report(backend, of: pool, healthy: nowHealthy, outcome: outcome, health: health)
-                            }
+                            let effect = backend.recordProbe(success: outcome == .passed, rise: health.rise, fall: health.fall)
+                            if effect.changed { report(backend, of: pool, healthy: effect.healthy, outcome: outcome, health: health) }
                             try? await Task.sleep(for: health.interval)
                         }
                     }

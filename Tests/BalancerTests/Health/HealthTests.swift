@@ -16,15 +16,15 @@ struct HealthTests {
     @Test func riseAndFallNeedConsecutiveProbes() {
         let p = pool(1)
         let b = p.backends[0]
-        #expect(b.recordProbe(success: false, rise: 2, fall: 3))
-        #expect(b.recordProbe(success: false, rise: 2, fall: 3))
-        #expect(b.recordProbe(success: true, rise: 2, fall: 3))  // streak broken
-        #expect(b.recordProbe(success: false, rise: 2, fall: 3))
-        #expect(b.recordProbe(success: false, rise: 2, fall: 3))
-        #expect(!b.recordProbe(success: false, rise: 2, fall: 3))
+        #expect(b.recordProbe(success: false, rise: 2, fall: 3).healthy)
+        #expect(b.recordProbe(success: false, rise: 2, fall: 3).healthy)
+        #expect(b.recordProbe(success: true, rise: 2, fall: 3).healthy)  // streak broken
+        #expect(b.recordProbe(success: false, rise: 2, fall: 3).healthy)
+        #expect(b.recordProbe(success: false, rise: 2, fall: 3).healthy)
+        #expect(!b.recordProbe(success: false, rise: 2, fall: 3).healthy)
         #expect(b.status() == .down)
-        #expect(!b.recordProbe(success: true, rise: 2, fall: 3))
-        #expect(b.recordProbe(success: true, rise: 2, fall: 3))
+        #expect(!b.recordProbe(success: true, rise: 2, fall: 3).healthy)
+        #expect(b.recordProbe(success: true, rise: 2, fall: 3).healthy)
         #expect(b.status() == .healthy)
     }
 
