@@ -35,8 +35,9 @@ extension PoolRuntime {
             s.ejections += 1
             let duration = outlier.baseEjectionTime * min(s.ejections, 10)
             let failures = s.consecutiveFailures
-            s.ejectedUntil = now + duration
-            s.inServiceSince = now + duration
+            let until = now + duration
+            s.ejectedUntil = until
+            s.inServiceSince = until
             s.consecutiveFailures = 0
             backend.standingChanges.record()
             return (s.ejections, duration, failures)

@@ -150,7 +150,7 @@ public final class PoolRuntime: Sendable {
             swap(&candidates, &a.excludingSome)
             defer { swap(&candidates, &a.excludingSome) }
             picker.collectCandidates(into: &candidates, excluding: excluding) {
-                backends[$0].standing(now: now, slowStart: config.slowStart).weight
+                backends[$0].effectiveWeight(now: now, slowStart: config.slowStart)
             }
             if candidates.isEmpty { return .noneEligible }
             guard let picked = pickFree(among: candidates, &a, key: key) else { return .allBusy }
