@@ -81,6 +81,14 @@ struct ConfigErrorTests {
         #expect(expected.contains("duration"))
     }
 
+    @Test func aTunnelTimeoutUnderASecondIsOutOfRange() throws {
+        let e = try #require(error("timeouts:\n  tunnel: 500ms\npools:\n  - backends:\n      - address: a:1\n"))
+        guard case .invalidValue(let l, let key, _, let expected) = e else { Issue.record("got \(e)"); return }
+        #expect(l.line == 2 && l.column == 11)
+        #expect(key == "timeouts.tunnel")
+        #expect(expected.contains("between 1s and 86400s"), "\(expected)")
+    }
+
     @Test func unknownAlgorithmSuggestsTheNearestName() throws {
         let e = try #require(error("pools:\n  - algorithm: round_robn\n    backends:\n      - address: a:1\n"))
         guard case .invalidValue(let l, _, _, let expected) = e else { Issue.record("got \(e)"); return }

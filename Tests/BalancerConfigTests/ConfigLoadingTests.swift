@@ -15,6 +15,7 @@ struct ConfigLoadingTests {
           idle: 1m
           header_read: 3s
           queue: 2s
+          tunnel: 10m
         limits:
           max_header_bytes: 8192
           max_body_bytes: 1048576
@@ -64,7 +65,7 @@ struct ConfigLoadingTests {
         #expect(c.listeners.proxy == ListenAddress(host: "0.0.0.0", port: 8088))
         #expect(c.listeners.admin == ListenAddress(host: "127.0.0.1", port: 9099))
         #expect(c.backendHeader == "X-Served-By")
-        #expect(c.timeouts == TimeoutsConfig(connect: .milliseconds(500), response: .seconds(15), idle: .seconds(60), headerRead: .seconds(3), queue: .seconds(2)))
+        #expect(c.timeouts == TimeoutsConfig(connect: .milliseconds(500), response: .seconds(15), idle: .seconds(60), headerRead: .seconds(3), queue: .seconds(2), tunnel: .seconds(600)))
         #expect(c.limits == LimitsConfig(maxHeaderBytes: 8192, maxBodyBytes: 1_048_576, queueSize: 50, maxClientConnections: 2000, underscoresInHeaders: true))
         #expect(c.pools.count == 2)
         let web = c.pools[0]
@@ -110,6 +111,7 @@ struct ConfigLoadingTests {
         #expect(c.listeners.admin.port == 9090)
         #expect(c.backendHeader == "X-Evenkeel-Backend")
         #expect(c.timeouts == TimeoutsConfig())
+        #expect(c.timeouts.tunnel == .seconds(3600))
         #expect(c.limits == LimitsConfig())
         let p = c.pools[0]
         #expect(p.name == "default")

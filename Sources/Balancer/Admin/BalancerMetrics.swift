@@ -90,7 +90,7 @@ public final class BalancerMetrics: Sendable {
                     gauge("backend_state", "1 for the backend's current state", labels + [("state", state)]).set(b.state == state ? 1.0 : 0.0)
                 }
                 sync("backend_requests", "Requests sent to the backend", labels, to: b.requests)
-                for (code, value) in [("2xx", b.responses2xx), ("3xx", b.responses3xx), ("4xx", b.responses4xx), ("5xx", b.responses5xx)] {
+                for (code, value) in [("1xx", b.responses1xx), ("2xx", b.responses2xx), ("3xx", b.responses3xx), ("4xx", b.responses4xx), ("5xx", b.responses5xx)] {
                     sync("backend_responses", "Responses by status class", labels + [("code", code)], to: value)
                 }
                 sync("backend_connect_errors", "Failed connection attempts", labels, to: b.connectErrors)

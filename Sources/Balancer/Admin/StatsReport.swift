@@ -43,6 +43,8 @@ public struct StatsReport: Sendable, Codable, Equatable {
         public var inFlight: Int
         /// Requests waiting in the pool queue (shared by the pool's backends).
         public var queueDepth: Int
+        /// Responses with 1xx status: `101 Switching Protocols` to WebSocket (interim responses are not counted).
+        public var responses1xx: Int
         /// Responses with 2xx status.
         public var responses2xx: Int
         /// Responses with 3xx status.
@@ -101,7 +103,7 @@ public struct StatsReport: Sendable, Codable, Equatable {
                     observedShare1m: total1 == 0 ? 0 : Double(c1) / Double(total1),
                     observedShare5m: total5 == 0 ? 0 : Double(c5) / Double(total5),
                     requests: s.requests, inFlight: s.inFlight, queueDepth: depth,
-                    responses2xx: s.responses2xx, responses3xx: s.responses3xx, responses4xx: s.responses4xx,
+                    responses1xx: s.responses1xx, responses2xx: s.responses2xx, responses3xx: s.responses3xx, responses4xx: s.responses4xx,
                     responses5xx: s.responses5xx, connectErrors: s.connectErrors, retries: s.retries,
                     latency: Latency(p50: s.latency.quantile(0.5), p90: s.latency.quantile(0.9), p99: s.latency.quantile(0.99), max: s.latency.max))
             }

@@ -5,7 +5,8 @@ import NIOHTTP1
 /// The heart of the data path: one per client connection. It admits each request to a pool, leases a
 /// keep-alive upstream connection on the same event loop, streams the request up and the response down
 /// with backpressure (each side reads only while the other is writable), retries where that is safe, and
-/// answers with a clear status when it cannot proxy.
+/// answers with a clear status when it cannot proxy. A WebSocket upgrade the backend accepts turns the connection
+/// into a tunnel to that backend's connection until either side closes.
 final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
@@ -16,6 +17,8 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         case awaitingRequest
         /// A request is being proxied.
         case proxying(ProxyExchange)
+        /// The backend switched the exchange to WebSocket: bytes pass both ways as they are.
+        case tunneling(ProxyExchange)
         /// A local response was sent; the rest of the request is dropped and the connection closes.
         case discarding
         case closed
@@ -31,8 +34,9 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     private var clientIP: String?
     private var requestIDs = RequestIdentifier()
     /// The response timeout of the exchange in progress: armed when its request is sent upstream, disarmed when
-    /// the response starts or the attempt ends.
-    private var responseTimeout: LazyTimeout?
+    /// the response starts or the attempt ends. In a tunnel, its idle timeout (`timeouts.tunnel`), moved on by
+    /// every read on either side.
+    private var exchangeTimeout: LazyTimeout?
     /// Cuts the client's bytes into requests. Requests pipelined behind the one in progress wait in it, unparsed,
     /// until that one is answered (reads pause meanwhile).
     private var reader: MessageReader
@@ -57,9 +61,12 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         // Held strongly until `cancel()` on close or removal (see LazyTimeout: no weak references here).
-        responseTimeout = LazyTimeout(on: context.eventLoop) {
-            guard case .proxying(let ex) = self.state else { return }
-            self.responseTimedOut(ex)
+        exchangeTimeout = LazyTimeout(on: context.eventLoop) {
+            switch self.state {
+            case .proxying(let ex): self.responseTimedOut(ex)
+            case .tunneling: self.context?.close(promise: nil)
+            case .awaitingRequest, .discarding, .closed: break
+            }
         }
         clientIP = context.channel.remoteAddress?.ipAddress
     }
@@ -67,6 +74,11 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     // MARK: Client side
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .tunneling(let ex) = state {
+            moveTunnelDeadline(ex)
+            ex.upstream?.send(unwrapInboundIn(data))
+            return
+        }
         reader.feed(unwrapInboundIn(data))
         readRequests()
     }
@@ -83,6 +95,8 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
                 reader.discardBuffered()
                 return
             case .proxying(let ex) where ex.requestComplete:
+                return
+            case .tunneling:
                 return
             case .awaitingRequest, .proxying:
                 break
@@ -135,14 +149,21 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent {
             // Graceful shutdown: an idle connection closes now, a busy one after its exchange.
-            if case .awaitingRequest = state, reader.isAtMessageBoundary { context.close(promise: nil) }
+            // A tunnel has no end to wait for: it closes now, and a WebSocket client reconnects elsewhere.
+            switch state {
+            case .awaitingRequest where reader.isAtMessageBoundary, .tunneling: context.close(promise: nil)
+            default: break
+            }
             return
         }
         context.fireUserInboundEventTriggered(event)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        if case .proxying(let ex) = state { ex.upstream?.flush() }
+        switch state {
+        case .proxying(let ex), .tunneling(let ex): ex.upstream?.flush()
+        case .awaitingRequest, .discarding, .closed: break
+        }
         context.fireChannelReadComplete()
     }
 
@@ -158,9 +179,15 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     /// more until it is taken), or the request body has nowhere to go yet (no upstream, or it is not writable).
     /// A partial head behind a finished exchange does not wait: the rest of it is needed.
     private var holdsReads: Bool {
-        guard case .proxying(let ex) = state else { return false }
-        if ex.requestComplete { return reader.hasBufferedBytes }
-        return ex.upstream.map { !$0.isWritable } ?? true
+        switch state {
+        case .proxying(let ex):
+            if ex.requestComplete { return reader.hasBufferedBytes }
+            return ex.upstream.map { !$0.isWritable } ?? true
+        case .tunneling(let ex):
+            return ex.upstream.map { !$0.isWritable } ?? true
+        case .awaitingRequest, .discarding, .closed:
+            return false
+        }
     }
 
     private func resumeClientReading() {
@@ -170,25 +197,33 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable, case .proxying(let ex) = state { ex.upstream?.resumeReading() }
+        if context.channel.isWritable {
+            switch state {
+            case .proxying(let ex), .tunneling(let ex): ex.upstream?.resumeReading()
+            case .awaitingRequest, .discarding, .closed: break
+            }
+        }
         context.fireChannelWritabilityChanged()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        responseTimeout?.cancel()
+        exchangeTimeout?.cancel()
         self.context = nil
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        responseTimeout?.cancel()
+        exchangeTimeout?.cancel()
         reader.discardBuffered()
         heldHead = nil
-        if case .proxying(let ex) = state {
+        switch state {
+        case .proxying(let ex), .tunneling(let ex):
             if let upstream = ex.upstream {
                 ex.upstream = nil
                 upstream.close()
             }
             releaseSlot(ex, latency: nil)
+        case .awaitingRequest, .discarding, .closed:
+            break
         }
         state = .closed
         context.fireChannelInactive()
@@ -241,7 +276,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         let upstreamHead = HeadWriter.upstreamRequest(
             head, clientIP: clientIP, ids: &requestIDs, keepUnderscoreNames: config.limits.underscoresInHeaders,
             hostIfMissing: head.headers.hostCount == 0 ? Self.authority(of: context.channel.localAddress) : nil,
-            allocator: context.channel.allocator)
+            webSocket: head.asksWebSocketUpgrade, allocator: context.channel.allocator)
         reader.startBody(head.bodyFraming)
         let ex = ProxyExchange(head: head, upstreamHead: upstreamHead, generation: generation, pool: pool, key: key, keepAlive: keepAlive)
         state = .proxying(ex)
@@ -351,13 +386,13 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     /// response timeout runs from `now`.
     private func send(_ ex: ProxyExchange, over upstream: UpstreamHandler, responseTimeout: Duration, now: NIODeadline) {
         ex.upstream = upstream
-        upstream.lease(to: self, requestIsHEAD: ex.head.isHEAD, dechunk: !ex.head.isHTTP11)
+        upstream.lease(to: self, requestIsHEAD: ex.head.isHEAD, dechunk: !ex.head.isHTTP11, webSocket: ex.head.asksWebSocketUpgrade)
         upstream.send(ex.upstreamHead)
         for bytes in ex.unsent { upstream.send(bytes) }
         ex.unsent = []
         // Inside a read of the client's bytes, channelReadComplete (or drainPipelined) flushes once for all.
         if !readingRequests { upstream.flush() }
-        self.responseTimeout?.arm(in: TimeAmount(responseTimeout), from: now)
+        self.exchangeTimeout?.arm(in: TimeAmount(responseTimeout), from: now)
         resumeClientReading()
     }
 
@@ -377,7 +412,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     /// replayed, it was a connect failure or the method is idempotent, attempts remain, an eligible backend
     /// has not been tried yet (never the same one twice), and the retry budget has a token. Otherwise answers with the failure's status.
     private func attemptFailed(_ ex: ProxyExchange, _ failure: ProxyFailure, connectFailure: Bool) {
-        responseTimeout?.disarm()
+        exchangeTimeout?.disarm()
         let retry = ex.pool.config.retry
         let untried = ex.pool.picker.candidates(effectiveWeights: ex.pool.effectiveWeights(), excluding: ex.tried)
         if !ex.responseStarted, ex.replayable, connectFailure || ex.head.isIdempotent,
@@ -425,7 +460,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     }
 
     private func abortTooLarge(_ ex: ProxyExchange) {
-        responseTimeout?.disarm()
+        exchangeTimeout?.disarm()
         if let upstream = ex.upstream {
             ex.upstream = nil
             upstream.close()
@@ -443,7 +478,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         guard let context else { return }
         heldHead = nil
         if case .proxying(let ex) = state {
-            responseTimeout?.disarm()
+            exchangeTimeout?.disarm()
             if let upstream = ex.upstream {
                 ex.upstream = nil
                 upstream.close()
@@ -485,7 +520,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
 
     func upstreamReceivedHead(_ head: ResponseHead, framing: BodyFraming) {
         guard case .proxying(let ex) = state, let context, let index = ex.backend else { return }
-        responseTimeout?.disarm()
+        exchangeTimeout?.disarm()
         ex.responseStarted = true
         ex.responseStatus = head.status
         // A body that ends with the backend's connection ends the client's too, and so does a chunked body dechunked
@@ -553,6 +588,54 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
                 self.context?.close(promise: nil)
             }
         }
+    }
+
+    // MARK: Tunnel
+
+    func upstreamSwitchedProtocols(_ head: ResponseHead) {
+        guard case .proxying(let ex) = state, let context, let index = ex.backend, let upstream = ex.upstream else { return }
+        exchangeTimeout?.disarm()
+        ex.responseStarted = true
+        ex.responseStatus = head.status
+        let now = context.eventLoop.now
+        // The slot stays taken while the tunnel is open: a WebSocket is load on its backend.
+        ex.pool.switchedProtocols(index, latency: Duration.nanoseconds((now - ex.attemptStart).nanoseconds))
+        heldHead = nil
+        let out = HeadWriter.switchingProtocolsResponse(
+            head, backendHeader: ex.generation.config.backendHeader, backendName: ex.pool.backends[index].config.name,
+            allocator: context.channel.allocator)
+        context.write(wrapOutboundOut(out), promise: nil)
+        state = .tunneling(ex)
+        // Bytes the client sent behind its request belong to the new protocol.
+        if let early = reader.takeBuffered() {
+            upstream.send(early)
+            upstream.flush()
+        }
+        moveTunnelDeadline(ex, now: now)
+        resumeClientReading()
+    }
+
+    func upstreamTunnelled(_ bytes: ByteBuffer) {
+        guard case .tunneling(let ex) = state, let context else { return }
+        moveTunnelDeadline(ex)
+        context.write(wrapOutboundOut(bytes), promise: nil)
+    }
+
+    func upstreamTunnelClosed() {
+        guard case .tunneling(let ex) = state, let context else { return }
+        ex.upstream = nil
+        releaseSlot(ex, latency: nil)
+        state = .discarding
+        // Closed once everything the backend sent has gone out.
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).assumeIsolated().whenComplete { _ in
+            self.context?.close(promise: nil)
+        }
+    }
+
+    /// Bytes passed through the tunnel: it closes `timeouts.tunnel` after the last of them.
+    private func moveTunnelDeadline(_ ex: ProxyExchange, now: NIODeadline? = nil) {
+        guard let context else { return }
+        exchangeTimeout?.arm(in: TimeAmount(ex.generation.config.timeouts.tunnel), from: now ?? context.eventLoop.now)
     }
 
     func upstreamFailed(_ error: any Error) {

@@ -10,6 +10,13 @@ protocol UpstreamDelegate: AnyObject {
     func upstreamReceivedEnd()
     func upstreamReadComplete()
     func upstreamFailed(_ error: any Error)
+    /// The backend answered a WebSocket upgrade with `101 Switching Protocols`: from now on the connection is a
+    /// tunnel, and nothing it carries is HTTP.
+    func upstreamSwitchedProtocols(_ head: ResponseHead)
+    /// Bytes the backend sent through the tunnel.
+    func upstreamTunnelled(_ bytes: ByteBuffer)
+    /// The backend's side of the tunnel closed (or failed).
+    func upstreamTunnelClosed()
     func upstreamWritabilityChanged(isWritable: Bool)
     /// Whether the client can take more response bytes; upstream reads wait while it cannot.
     var clientIsWritable: Bool { get }
@@ -17,7 +24,8 @@ protocol UpstreamDelegate: AnyObject {
 
 /// The only handler of a keep-alive connection to a backend. While leased it reads the response off the wire
 /// with a ``MessageReader`` and hands head, body bytes and end to its delegate, reading only while the client
-/// side is writable (backpressure); while idle in the pool it closes itself after the idle timeout.
+/// side is writable (backpressure); while idle in the pool it closes itself after the idle timeout. After a
+/// `101` to a WebSocket upgrade it is a tunnel: whatever it reads goes to the delegate as it is, until it closes.
 final class UpstreamHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
@@ -26,6 +34,8 @@ final class UpstreamHandler: ChannelDuplexHandler {
     private enum State {
         case idle
         case leased(any UpstreamDelegate)
+        /// Switched to WebSocket; never idle again.
+        case tunnel(any UpstreamDelegate)
         case closed
     }
 
@@ -40,6 +50,8 @@ final class UpstreamHandler: ChannelDuplexHandler {
     private var reader = MessageReader(maxHeadBytes: UpstreamHandler.maxResponseHeadBytes)
     /// Whether the request of the current lease was HEAD (its response has no body).
     private var requestIsHEAD = false
+    /// Whether the request of the current lease asked to switch to WebSocket (only then may a `101` follow).
+    private var webSocketAsked = false
     /// The delegate that got events in the current read, told when the read completes even if it has given the
     /// connection back meanwhile (it flushes its client then).
     private var readDelegate: (any UpstreamDelegate)?
@@ -70,13 +82,14 @@ final class UpstreamHandler: ChannelDuplexHandler {
         self.context = nil
     }
 
-    /// Hands the connection to `delegate` for one request; `requestIsHEAD` and `dechunk` (for an HTTP/1.0 client)
-    /// decide how the response is read.
-    func lease(to delegate: any UpstreamDelegate, requestIsHEAD: Bool, dechunk: Bool) {
+    /// Hands the connection to `delegate` for one request; `requestIsHEAD`, `dechunk` (for an HTTP/1.0 client) and
+    /// `webSocket` (the request asked for an upgrade) decide how the response is read.
+    func lease(to delegate: any UpstreamDelegate, requestIsHEAD: Bool, dechunk: Bool, webSocket: Bool = false) {
         idleTimeout?.disarm()
         state = .leased(delegate)
         reusable = true
         self.requestIsHEAD = requestIsHEAD
+        webSocketAsked = webSocket
         reader.dechunk = dechunk
     }
 
@@ -112,7 +125,14 @@ final class UpstreamHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard case .leased = state else {
+        switch state {
+        case .leased:
+            break
+        case .tunnel(let delegate):
+            readDelegate = delegate
+            delegate.upstreamTunnelled(unwrapInboundIn(data))
+            return
+        case .idle, .closed:
             // Bytes nobody asked for: the connection is out of sync and must not be reused.
             close()
             return
@@ -131,7 +151,10 @@ final class UpstreamHandler: ChannelDuplexHandler {
                         _ = try reader.next()  // the interim response's end
                         continue
                     }
-                    guard head.status != 101 else { throw WireError.unaskedProtocolSwitch }
+                    if head.status == 101 {
+                        try switchProtocols(head, delegate)
+                        return
+                    }
                     let framing = head.bodyFraming(requestWasHEAD: requestIsHEAD)
                     if !head.allowsReuse || framing == .untilClose { reusable = false }
                     reader.startBody(framing)
@@ -150,6 +173,18 @@ final class UpstreamHandler: ChannelDuplexHandler {
         }
     }
 
+    /// Turns the connection into a tunnel for `delegate` after the backend's `101`, handing it the bytes that came
+    /// behind the head.
+    private func switchProtocols(_ head: ResponseHead, _ delegate: any UpstreamDelegate) throws(WireError) {
+        guard webSocketAsked else { throw .unaskedProtocolSwitch }
+        guard head.headers.upgradesToWebSocket else { throw .switchedToAnotherProtocol }
+        state = .tunnel(delegate)
+        reusable = false
+        delegate.upstreamSwitchedProtocols(head)
+        // The delegate may have closed the connection meanwhile (its client is gone).
+        if case .tunnel = state, let rest = reader.takeBuffered() { delegate.upstreamTunnelled(rest) }
+    }
+
     func channelReadComplete(context: ChannelHandlerContext) {
         if let delegate = readDelegate {
             readDelegate = nil
@@ -158,22 +193,35 @@ final class UpstreamHandler: ChannelDuplexHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        if case .leased(let delegate) = state, !delegate.clientIsWritable {
-            pendingRead = true
-            return
+        switch state {
+        case .leased(let delegate), .tunnel(let delegate):
+            if !delegate.clientIsWritable {
+                pendingRead = true
+                return
+            }
+        case .idle, .closed:
+            break
         }
         context.read()
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if case .leased(let delegate) = state { delegate.upstreamWritabilityChanged(isWritable: context.channel.isWritable) }
+        switch state {
+        case .leased(let delegate), .tunnel(let delegate):
+            delegate.upstreamWritabilityChanged(isWritable: context.channel.isWritable)
+        case .idle, .closed:
+            break
+        }
         context.fireChannelWritabilityChanged()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         idleTimeout?.cancel()
         pool?.forget(self)
-        if case .leased(let delegate) = state, reader.endOfStream() {
+        if case .tunnel(let delegate) = state {
+            state = .closed
+            delegate.upstreamTunnelClosed()
+        } else if case .leased(let delegate) = state, reader.endOfStream() {
             // A body that runs until the backend closes ends here.
             state = .closed
             delegate.upstreamReceivedEnd()
@@ -192,6 +240,10 @@ final class UpstreamHandler: ChannelDuplexHandler {
         let previous = state
         state = .closed
         reader.discardBuffered()
-        if case .leased(let delegate) = previous { delegate.upstreamFailed(error) }
+        switch previous {
+        case .leased(let delegate): delegate.upstreamFailed(error)
+        case .tunnel(let delegate): delegate.upstreamTunnelClosed()
+        case .idle, .closed: break
+        }
     }
 }

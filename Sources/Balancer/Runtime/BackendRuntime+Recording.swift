@@ -12,6 +12,7 @@ extension BackendRuntime.State {
     /// Counts a response by status class and records its latency.
     mutating func countResponse(status: Int, latency: Duration) {
         switch status {
+        case 100..<200: responses1xx += 1
         case 200..<300: responses2xx += 1
         case 300..<400: responses3xx += 1
         case 400..<500: responses4xx += 1

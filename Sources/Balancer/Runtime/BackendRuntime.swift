@@ -19,6 +19,7 @@ public final class BackendRuntime: Sendable {
         var inServiceSince: ContinuousClock.Instant
         var inFlight = 0
         var requests = 0
+        var responses1xx = 0
         var responses2xx = 0
         var responses3xx = 0
         var responses4xx = 0

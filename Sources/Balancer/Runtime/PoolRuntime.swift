@@ -210,6 +210,17 @@ public final class PoolRuntime: Sendable {
         admitWaiters()
     }
 
+    /// Counts backend `index`'s `101 Switching Protocols` and its latency. The request keeps its slot: the tunnel that
+    /// follows is load on the backend (for `least_connections` and `max_connections`) until ``release(_:latency:)``.
+    func switchedProtocols(_ index: Int, latency: Duration) {
+        let backend = backends[index]
+        backend.state.withLock { s in
+            s.countResponse(status: 101, latency: latency)
+            s.consecutiveFailures = 0
+        }
+        backend.latencyMetric?.record(latency)
+    }
+
     /// Takes a finished request off backend `index`'s count, under its lock.
     private func endRequest(_ s: inout BackendRuntime.State, on index: Int) {
         guard s.inFlight > 0 else { return }

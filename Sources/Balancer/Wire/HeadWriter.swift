@@ -10,10 +10,11 @@ enum HeadWriter {
     ///
     /// Fields whose name holds an underscore are dropped unless `keepUnderscoreNames`. A request without `Host`
     /// (HTTP/1.0 allows that) gets `Host: hostIfMissing`, because the HTTP/1.1 request sent on needs one. An
-    /// absolute-form target goes on in origin form, with its authority as the only `Host` (RFC 9112 §3.2.2).
+    /// absolute-form target goes on in origin form, with its authority as the only `Host` (RFC 9112 §3.2.2). With
+    /// `webSocket` the request keeps its `Upgrade` and says `Connection: upgrade`, asking the backend to switch.
     static func upstreamRequest(
         _ head: RequestHead, clientIP: String?, ids: inout RequestIdentifier, keepUnderscoreNames: Bool = false,
-        hostIfMissing: String? = nil, allocator: ByteBufferAllocator
+        hostIfMissing: String? = nil, webSocket: Bool = false, allocator: ByteBufferAllocator
     ) -> ByteBuffer {
         let hostIfMissing = head.headers.hostCount == 0 && head.authority == nil ? hostIfMissing : nil
         // The request line and the kept fields are copies of the received head, and the prior X-Forwarded-For
@@ -21,7 +22,7 @@ enum HeadWriter {
         // of that; the rest is the proxy's own fields: at most 132 bytes of literals and the request id, plus the
         // host and the client address, or for an absolute-form target its authority again in `Host` and a `/`.
         let bound = head.bytes.readableBytes + 132 + (hostIfMissing?.utf8.count ?? 0) + (clientIP?.utf8.count ?? 0)
-            + (head.authority.map { $0.count + 9 } ?? 0)
+            + (head.authority.map { $0.count + 9 } ?? 0) + (webSocket ? connectionUpgrade.utf8CodeUnitCount : 0)
         return buffer(copyingFrom: head.bytes, bound: bound, allocator: allocator) { source, w in
             if let authority = head.authority {
                 w.append(source, head.method)
@@ -49,6 +50,10 @@ enum HeadWriter {
                 if field.kind == .xForwardedFor, !field.value.isEmpty { priorForwardedFor.append(field.value) }
             })
             if head.headers.chunked { w.append("transfer-encoding: chunked\r\n") }
+            if webSocket {
+                copyUpgradeFields(head.headers, from: source, into: &w)
+                w.append(connectionUpgrade)
+            }
             if clientIP != nil || !priorForwardedFor.isEmpty {
                 w.append("x-forwarded-for: ")
                 for (n, value) in priorForwardedFor.enumerated() {
@@ -106,6 +111,37 @@ enum HeadWriter {
             }
             w.append("\r\n")
         }
+    }
+
+    /// The head sent to a client for a backend's `101 Switching Protocols` to WebSocket: the status line and fields
+    /// as received, the backend's `Upgrade` kept and `Connection: upgrade`, and the backend header. Everything after
+    /// it on the connection is the new protocol's.
+    static func switchingProtocolsResponse(
+        _ head: ResponseHead, backendHeader: String, backendName: String, allocator: ByteBufferAllocator
+    ) -> ByteBuffer {
+        let backendHeaderLength = backendHeader.utf8.count
+        let bound = head.bytes.readableBytes + 15 + connectionUpgrade.utf8CodeUnitCount + backendHeaderLength + backendName.utf8.count
+        return buffer(copyingFrom: head.bytes, bound: bound, allocator: allocator) { source, w in
+            w.append("HTTP/1.1 ")
+            w.append(source, head.statusText)
+            w.append("\r\n")
+            copyKeptFields(head.headers, from: source, into: &w, also: { field in
+                field.name.count == backendHeaderLength && WireBytes.equalsIgnoringCase(source, field.name, text: backendHeader)
+            })
+            copyUpgradeFields(head.headers, from: source, into: &w)
+            w.append(connectionUpgrade)
+            w.append(backendHeader)
+            w.append(": ")
+            w.append(backendName)
+            w.append("\r\n\r\n")
+        }
+    }
+
+    private static let connectionUpgrade: StaticString = "connection: upgrade\r\n"
+
+    /// Copies the `Upgrade` field lines, which as hop-by-hop fields the kept ones leave out.
+    private static func copyUpgradeFields(_ headers: HeaderSection, from source: UnsafeRawBufferPointer, into out: inout HeadBuilder) {
+        for field in headers.fields where field.kind == .upgrade { out.append(source, field.line) }
     }
 
     /// A buffer holding the head `build` appends, copying pieces of `source` (the received head); the head must fit

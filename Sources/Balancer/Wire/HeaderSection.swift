@@ -13,6 +13,11 @@ struct HeaderSection {
     var close = false
     /// `Connection: keep-alive` was sent.
     var keepAlive = false
+    /// `Connection` named `upgrade`.
+    var connectionUpgrade = false
+    /// The `Upgrade` fields, counted; and whether there is exactly one, naming only `websocket`.
+    var upgradeFields = 0
+    var upgradeIsWebSocket = false
     /// `Expect: 100-continue` was sent.
     var expectsContinue = false
     /// A non-empty `X-Request-ID` was sent.
@@ -77,6 +82,9 @@ struct HeaderSection {
                         close = true
                     } else if WireBytes.equalsIgnoringCase(bytes, token, "keep-alive") {
                         keepAlive = true
+                    } else if WireBytes.equalsIgnoringCase(bytes, token, "upgrade") {
+                        // `Upgrade` is hop-by-hop already; the proxy writes it again itself for a WebSocket.
+                        connectionUpgrade = true
                     } else {
                         connectionTokens.append(token)
                     }
@@ -84,6 +92,9 @@ struct HeaderSection {
             case .expect:
                 expectsContinue = WireBytes.equalsIgnoringCase(bytes, value, "100-continue")
                 dropped = true
+            case .upgrade:
+                upgradeFields += 1
+                upgradeIsWebSocket = upgradeFields == 1 && WireBytes.equalsIgnoringCase(bytes, value, "websocket")
             case .host:
                 hostCount += 1
             case .xForwardedFor, .xForwardedProto:
@@ -110,6 +121,10 @@ struct HeaderSection {
             }
         }
     }
+
+    /// `Connection: upgrade` with a single `Upgrade: websocket`: the message asks for (or, from a backend, agrees
+    /// to) a switch to the WebSocket protocol, and no other.
+    var upgradesToWebSocket: Bool { connectionUpgrade && upgradeIsWebSocket }
 
     /// The values of the fields named `name` (ASCII case ignored), in order, as text; `raw` is the head these
     /// fields were parsed from.

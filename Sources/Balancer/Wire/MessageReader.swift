@@ -92,6 +92,14 @@ package struct MessageReader {
         return true
     }
 
+    /// Hands over the bytes buffered past the last event, unparsed, and empties the reader: after a switch of
+    /// protocols (`101`) they belong to the new protocol.
+    mutating func takeBuffered() -> ByteBuffer? {
+        defer { buffer = nil }
+        guard let buffer, buffer.readableBytes > 0 else { return nil }
+        return buffer
+    }
+
     /// Drops everything buffered (the connection is being closed).
     mutating func discardBuffered() {
         buffer = nil

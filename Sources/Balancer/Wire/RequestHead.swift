@@ -46,6 +46,14 @@ struct RequestHead {
     /// Whether the client asked to keep the connection open after this exchange.
     var wantsKeepAlive: Bool { isHTTP11 ? !headers.close : headers.keepAlive && !headers.close }
 
+    /// Whether the request asks to switch the connection to WebSocket (RFC 6455 §4.1) in a way the proxy passes on:
+    /// HTTP/1.1 and no body, so the switch can only follow the request's end. Any other `Upgrade` (`h2c`, say) is
+    /// removed as hop-by-hop and the request goes on as plain HTTP: a protocol the proxy does not know must not
+    /// get a tunnel past it.
+    var asksWebSocketUpgrade: Bool {
+        isHTTP11 && headers.upgradesToWebSocket && !headers.chunked && (headers.contentLength ?? 0) == 0
+    }
+
     /// How the request body is framed.
     var bodyFraming: BodyFraming {
         if headers.chunked { return .chunked }

@@ -25,8 +25,11 @@ package enum WireError: Error, Equatable, CustomStringConvertible {
     case malformedChunk
     /// The trailer section of a chunked body is malformed or larger than the head limit.
     case malformedTrailers
-    /// A backend answered `101 Switching Protocols`, though the proxy forwards no `Upgrade`.
+    /// A backend answered `101 Switching Protocols` to a request that asked for no WebSocket upgrade.
     case unaskedProtocolSwitch
+    /// A backend answered a WebSocket upgrade with `101 Switching Protocols` to some other protocol (or without
+    /// `Upgrade: websocket` and `Connection: upgrade`).
+    case switchedToAnotherProtocol
 
     /// The status a client gets for this fault in its request.
     var status: Int {
@@ -51,7 +54,8 @@ package enum WireError: Error, Equatable, CustomStringConvertible {
         case .invalidHost: "an HTTP/1.1 request needs exactly one Host header"
         case .malformedChunk: "a chunk-size line of the chunked body is malformed"
         case .malformedTrailers: "the trailer section of the chunked body is malformed or too large"
-        case .unaskedProtocolSwitch: "101 Switching Protocols, though the proxy forwards no Upgrade"
+        case .unaskedProtocolSwitch: "101 Switching Protocols, though the request asked for no WebSocket upgrade"
+        case .switchedToAnotherProtocol: "101 Switching Protocols without 'Upgrade: websocket' and 'Connection: upgrade'"
         }
     }
 }

@@ -26,6 +26,7 @@ extension BalancerConfiguration {
         add("timeouts.idle", timeouts.idle)
         add("timeouts.header_read", timeouts.headerRead)
         add("timeouts.queue", timeouts.queue)
+        add("timeouts.tunnel", timeouts.tunnel)
         add("limits.max_header_bytes", limits.maxHeaderBytes)
         add("limits.max_body_bytes", limits.maxBodyBytes)
         add("limits.queue_size", limits.queueSize)

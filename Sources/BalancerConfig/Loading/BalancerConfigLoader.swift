@@ -58,14 +58,15 @@ public enum BalancerConfigLoader {
             config.listeners.proxy = try readListen(listeners, "proxy", default: config.listeners.proxy)
             config.listeners.admin = try readListen(listeners, "admin", default: config.listeners.admin)
         }
-        if let t = try reader.child("timeouts", known: ["connect", "response", "idle", "header_read", "queue"]) {
+        if let t = try reader.child("timeouts", known: ["connect", "response", "idle", "header_read", "queue", "tunnel"]) {
             let r = Duration.milliseconds(1)...Duration.seconds(3600)
             config.timeouts = TimeoutsConfig(
                 connect: try t.duration("connect", default: config.timeouts.connect, range: r),
                 response: try t.duration("response", default: config.timeouts.response, range: r),
                 idle: try t.duration("idle", default: config.timeouts.idle, range: r),
                 headerRead: try t.duration("header_read", default: config.timeouts.headerRead, range: r),
-                queue: try t.duration("queue", default: config.timeouts.queue, range: r))
+                queue: try t.duration("queue", default: config.timeouts.queue, range: r),
+                tunnel: try t.duration("tunnel", default: config.timeouts.tunnel, range: Duration.seconds(1)...Duration.seconds(86_400)))
         }
         if let l = try reader.child("limits", known: ["max_header_bytes", "max_body_bytes", "queue_size", "max_client_connections", "underscores_in_headers"]) {
             config.limits = LimitsConfig(

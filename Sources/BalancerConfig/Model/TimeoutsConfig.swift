@@ -10,6 +10,8 @@ public struct TimeoutsConfig: Sendable, Equatable {
     public var headerRead: Duration
     /// Longest wait in a pool queue for a free backend slot before answering 503.
     public var queue: Duration
+    /// A connection switched to WebSocket is closed (both sides) when no bytes have passed either way for this long.
+    public var tunnel: Duration
 
     /// Creates timeouts with the documented defaults.
     public init(
@@ -17,12 +19,14 @@ public struct TimeoutsConfig: Sendable, Equatable {
         response: Duration = .seconds(30),
         idle: Duration = .seconds(60),
         headerRead: Duration = .seconds(10),
-        queue: Duration = .seconds(5)
+        queue: Duration = .seconds(5),
+        tunnel: Duration = .seconds(3600)
     ) {
         self.connect = connect
         self.response = response
         self.idle = idle
         self.headerRead = headerRead
         self.queue = queue
+        self.tunnel = tunnel
     }
 }

@@ -48,6 +48,9 @@ struct HandlerLifetimeTests {
                 func upstreamReadComplete() {}
                 func upstreamFailed(_ error: any Error) {}
                 func upstreamWritabilityChanged(isWritable: Bool) {}
+                func upstreamSwitchedProtocols(_ head: ResponseHead) {}
+                func upstreamTunnelled(_ bytes: ByteBuffer) {}
+                func upstreamTunnelClosed() {}
                 var clientIsWritable: Bool { true }
             }
             let delegate = Nobody()

@@ -94,7 +94,7 @@ struct WireFramingTests {
         ("HTTP/1.1 200 OK\r\nx-big: \(String(repeating: "a", count: 70_000))\r\ncontent-length: 2\r\n\r\nok",
          "backend 'raw' sent an invalid response: the head is larger than 65536 bytes"),
         ("HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: upgrade\r\n\r\n",
-         "backend 'raw' sent an invalid response: 101 Switching Protocols, though the proxy forwards no Upgrade"),
+         "backend 'raw' sent an invalid response: 101 Switching Protocols, though the request asked for no WebSocket upgrade"),
         ("HTTP/1.1 200 OK\r\ncontent-length: 2\r\ncontent-length: 3\r\n\r\nok",
          "backend 'raw' sent an invalid response: Content-Length on header line 2 is invalid or repeated"),
     ])
