@@ -18,19 +18,25 @@ extension PoolRuntime {
             return
         }
         let now = instant ?? .now
-        let wantsEjection = backend.state.withLock { s -> Bool in
-            guard failed else {
-                s.consecutiveFailures = 0
-                return false
-            }
+        // The failures in a row, when they call for an ejection.
+        let ejectionDue = backend.state.withLock { s -> Int? in
             s.consecutiveFailures += 1
-            return outlier.enabled && s.consecutiveFailures >= outlier.consecutiveFailures
+            let due = outlier.enabled && s.consecutiveFailures >= outlier.consecutiveFailures
                 && BackendRuntime.status(s, now: now) == .healthy
+            return due ? s.consecutiveFailures : nil
         }
-        guard wantsEjection else { return }
+        guard let streak = ejectionDue else { return }
         let ejectedNow = backends.filter { $0.status(now: now) == .ejected }.count
         let allowed = backends.count * outlier.maxEjectionPercent / 100
-        guard ejectedNow < allowed else { return }
+        guard ejectedNow < allowed else {
+            // Said once per streak, when it reaches the threshold: every further failure would repeat it.
+            if streak == outlier.consecutiveFailures {
+                log.ejectionRefused(
+                    pool: config.name, backend: backend.config.name, failures: streak, ejected: ejectedNow, of: backends.count,
+                    maxEjectionPercent: outlier.maxEjectionPercent)
+            }
+            return
+        }
         let (ejections, duration, failures) = backend.state.withLock { s in
             s.ejections += 1
             let duration = outlier.baseEjectionTime * min(s.ejections, 10)

@@ -43,6 +43,14 @@ public struct BalancerLog: Sendable {
             metadata: ["pool": "\(pool)", "backend": "\(backend)"])
     }
 
+    /// Outlier detection would have ejected `backend` after `failures` failed requests in a row, but `ejected` of
+    /// the pool's `of` backends are out already, as many as `max_ejection_percent` allows: it stays in, failing.
+    func ejectionRefused(pool: String, backend: String, failures: Int, ejected: Int, of total: Int, maxEjectionPercent: Int) {
+        logger.warning(
+            "backend not ejected after \(failures) failed requests in a row: \(ejected) of \(total) backends are ejected already, the most max_ejection_percent \(maxEjectionPercent) allows",
+            metadata: ["pool": "\(pool)", "backend": "\(backend)"])
+    }
+
     /// An attempt of a request failed: `retrying` when it goes to another backend, else the client gets
     /// `failure.status` (or, with `responseStarted`, a cut-off response). The request's method, target and id are
     /// worked out only for a line that is logged.

@@ -37,6 +37,27 @@ struct BalancerLogTests {
         #expect(lines.first?.metadata == ["pool": "web", "backend": "b1"])
     }
 
+    @Test func anEjectionThatMaxEjectionPercentRefusesIsLoggedOncePerStreak() {
+        let log = CapturedLog()
+        let backends = (0..<2).map { BackendConfig(name: "b\($0)", address: BackendAddress(host: "10.0.0.\($0 + 1)", port: 80)) }
+        let outlier = OutlierConfig(consecutiveFailures: 3, baseEjectionTime: .seconds(30), maxEjectionPercent: 50)
+        let pool = PoolRuntime(
+            config: PoolConfig(name: "web", backends: backends, outlier: outlier), limits: LimitsConfig(), timeouts: TimeoutsConfig(),
+            carryingStateFrom: nil, log: BalancerLog(logger: log.logger))
+        for _ in 0..<3 { pool.recordOutcome(0, failed: true) }
+        #expect(pool.backends[0].status() == .ejected)
+        for _ in 0..<6 { pool.recordOutcome(1, failed: true) }
+        #expect(pool.backends[1].status() == .healthy, "half the pool is out already")
+        let refused = log.all.dropFirst()
+        #expect(refused.count == 1, "once, not for every failure past the threshold: \(refused.map(\.message))")
+        #expect(refused.first?.message == "backend not ejected after 3 failed requests in a row: 1 of 2 backends are ejected already, the most max_ejection_percent 50 allows")
+        #expect(refused.first?.metadata == ["pool": "web", "backend": "b1"])
+        // A success ends the streak; the next one is reported again.
+        pool.recordOutcome(1, failed: false)
+        for _ in 0..<3 { pool.recordOutcome(1, failed: true) }
+        #expect(log.all.count == 3)
+    }
+
     @Test func aBackendFailingItsChecksIsLoggedDownWithTheReasonAndUpWhenItRecovers() async throws {
         let a = try await TestBackend.start("a"), b = try await TestBackend.start("b")
         let health = HealthConfig(enabled: true, path: "/healthz", interval: .milliseconds(100), timeout: .milliseconds(500), rise: 2, fall: 2)
