@@ -1,4 +1,7 @@
-/// Why the proxy could not get a response from a backend; decides the status sent to the client.
+import BalancerConfig
+
+/// Why the proxy could not get a response from a backend to its client; decides the status sent to the client (when
+/// no part of the response has gone out yet).
 public enum ProxyFailure: Error, Sendable, Equatable, CustomStringConvertible {
     /// No backend of the pool is eligible (all down, ejected or draining) → 503.
     case noBackendAvailable(pool: String)
@@ -14,13 +17,20 @@ public enum ProxyFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidResponse(backend: String, reason: String)
     /// The backend did not send a response head within `timeouts.response` → 504.
     case responseTimeout(backend: String)
+    /// The backend sent part of a response, then nothing more for `after` (`timeouts.response`): the response is cut
+    /// off.
+    case responseStalled(backend: String, after: Duration)
+    /// The client took none of the response for `after` (`timeouts.response`) while the proxy held more for it: the
+    /// connection is closed (a client that stops reading must not hold a backend slot for ever).
+    case clientStalled(after: Duration)
 
     /// The status the client gets.
     public var status: Int {
         switch self {
         case .noBackendAvailable, .queueFull, .queueTimeout: 503
         case .connectFailed, .upstreamClosed, .invalidResponse: 502
-        case .responseTimeout: 504
+        case .responseTimeout, .responseStalled: 504
+        case .clientStalled: 408
         }
     }
 
@@ -34,6 +44,8 @@ public enum ProxyFailure: Error, Sendable, Equatable, CustomStringConvertible {
         case .upstreamClosed(let b): "backend '\(b)' closed the connection before completing the response"
         case .invalidResponse(let b, let r): "backend '\(b)' sent an invalid response: \(r)"
         case .responseTimeout(let b): "backend '\(b)' did not respond in time"
+        case .responseStalled(let b, let after): "backend '\(b)' sent nothing more of the response for \(DurationText.format(after))"
+        case .clientStalled(let after): "the client took none of the response for \(DurationText.format(after))"
         }
     }
 }

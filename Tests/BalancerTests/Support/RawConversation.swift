@@ -47,6 +47,15 @@ struct RawConversation {
         }
     }
 
+    /// The next bytes that arrive, as read (nil once the connection has closed).
+    mutating func nextChunk() async throws -> String? {
+        if !pending.isEmpty {
+            defer { pending = "" }
+            return pending
+        }
+        return try await inbound.next().map { String(buffer: $0) }
+    }
+
     /// Everything received until the other side closes the connection.
     mutating func readToClose() async throws -> String {
         while let chunk = try await inbound.next() { pending += String(buffer: chunk) }
