@@ -123,6 +123,9 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
                 forward(bytes, ex)
             case (.end, .proxying(let ex)):
                 ex.requestComplete = true
+                // The backend's time to answer runs from the end of a body; a request without one was just sent
+                // (or waits for its backend), and costs no clock read here.
+                if reader.bodyDataBytes > 0, ex.upstream != nil { moveResponseDeadline(ex) }
             default:
                 // The reader yields head, body, end in order, and a head only between exchanges.
                 localResponse(status: .badRequest, message: "malformed request", close: true)
@@ -314,6 +317,8 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         ex.remember(bytes)
         if let upstream = ex.upstream {
             upstream.send(bytes)
+            // A body still coming: a pause in it, not its whole length, is what the timeout bounds.
+            if !ex.responseStarted { moveResponseDeadline(ex) }
         } else {
             ex.unsent.append(bytes)
         }
@@ -398,11 +403,22 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         resumeClientReading()
     }
 
-    /// Nothing moved for `timeouts.response`: no response head yet, or, once the response started, no more of it from
-    /// the backend or no room for it at the client.
+    /// Gives the exchange another `timeouts.response` from now: something moved.
+    private func moveResponseDeadline(_ ex: ProxyExchange) {
+        exchangeTimeout?.arm(in: TimeAmount(ex.generation.config.timeouts.response))
+    }
+
+    /// Nothing moved for `timeouts.response`: the request body stopped coming, no response head came, or, once the
+    /// response started, no more of it came from the backend or no room for it was made at the client.
     private func exchangeTimedOut(_ ex: ProxyExchange) {
         guard ex.responseStarted else {
-            responseTimedOut(ex)
+            if !ex.requestComplete, let upstream = ex.upstream, upstream.isWritable {
+                // The backend could take more of the body, and the client sent none: the client's fault, not the
+                // backend's (the slot is freed without counting against it).
+                fail(ex, .clientStoppedSending(after: ex.generation.config.timeouts.response))
+            } else {
+                responseTimedOut(ex)
+            }
             return
         }
         guard let context, let index = ex.backend else { return }
@@ -412,7 +428,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
             ex.pool.recordOutcome(index, failed: true)
             logFailure(ex, .responseStalled(backend: ex.pool.backends[index].config.name, after: after), retrying: false, requestID: ex.requestID)
         } else {
-            logFailure(ex, .clientStalled(after: after), retrying: false, requestID: ex.requestID)
+            logFailure(ex, .clientStoppedReading(after: after), retrying: false, requestID: ex.requestID)
         }
         // Closing the client closes the backend's connection and frees the slot (channelInactive).
         context.close(promise: nil)
@@ -544,9 +560,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         context?.flush()
         // A response still under way gets another `timeouts.response` for its next bytes (a complete one has left
         // the state already, so the common small response costs no clock read here).
-        if case .proxying(let ex) = state, ex.responseStarted {
-            exchangeTimeout?.arm(in: TimeAmount(ex.generation.config.timeouts.response))
-        }
+        if case .proxying(let ex) = state, ex.responseStarted { moveResponseDeadline(ex) }
     }
 
     /// Writes a response head held back for its body (see `heldHead`).

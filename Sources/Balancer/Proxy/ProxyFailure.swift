@@ -22,7 +22,10 @@ public enum ProxyFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case responseStalled(backend: String, after: Duration)
     /// The client took none of the response for `after` (`timeouts.response`) while the proxy held more for it: the
     /// connection is closed (a client that stops reading must not hold a backend slot for ever).
-    case clientStalled(after: Duration)
+    case clientStoppedReading(after: Duration)
+    /// The client sent nothing more of its request body for `after` (`timeouts.response`) while the backend could take
+    /// it → 408, and the connection closes.
+    case clientStoppedSending(after: Duration)
 
     /// The status the client gets.
     public var status: Int {
@@ -30,7 +33,7 @@ public enum ProxyFailure: Error, Sendable, Equatable, CustomStringConvertible {
         case .noBackendAvailable, .queueFull, .queueTimeout: 503
         case .connectFailed, .upstreamClosed, .invalidResponse: 502
         case .responseTimeout, .responseStalled: 504
-        case .clientStalled: 408
+        case .clientStoppedReading, .clientStoppedSending: 408
         }
     }
 
@@ -45,7 +48,8 @@ public enum ProxyFailure: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidResponse(let b, let r): "backend '\(b)' sent an invalid response: \(r)"
         case .responseTimeout(let b): "backend '\(b)' did not respond in time"
         case .responseStalled(let b, let after): "backend '\(b)' sent nothing more of the response for \(DurationText.format(after))"
-        case .clientStalled(let after): "the client took none of the response for \(DurationText.format(after))"
+        case .clientStoppedReading(let after): "the client took none of the response for \(DurationText.format(after))"
+        case .clientStoppedSending(let after): "the request body stopped arriving for \(DurationText.format(after))"
         }
     }
 }

@@ -4,10 +4,11 @@ import Foundation
 import NIOCore
 import Testing
 
-/// A response that stops moving is cut off after `timeouts.response`, whichever side stopped it: a backend that
-/// goes quiet halfway (counted against it), or a client that stops taking the response (which would otherwise
-/// hold its backend slot and connection for ever: a slow-read attack).
-@Suite("Stalled responses through the proxy", .timeLimit(.minutes(1)))
+/// An exchange that stops moving is ended after `timeouts.response`, whichever side stopped it: a client that stops
+/// sending its request body (408, not held against the backend), a backend that goes quiet halfway through its
+/// response (counted against it), or a client that stops taking the response (which would otherwise hold its
+/// backend slot and connection for ever: a slow-read attack). A body that keeps moving, however slowly, is not cut.
+@Suite("Stalled exchanges through the proxy", .timeLimit(.minutes(1)))
 struct StalledResponseTests {
     static let timeouts = TimeoutsConfig(response: .milliseconds(500))
 
@@ -68,5 +69,44 @@ struct StalledResponseTests {
         #expect(received == response.utf8.count + "X-Evenkeel-Backend: big\r\nconnection: close\r\n".utf8.count)
         await lb.stop()
         await backend.stop()
+    }
+
+    @Test func aClientThatStopsSendingItsBodyGets408AndTheBackendIsNotBlamed() async throws {
+        let backend = try await TestBackend.start("echo")
+        let log = CapturedLog()
+        let lb = try await BalancerHarness.start(BalancerHarness.config([backend], timeouts: Self.timeouts), log: log)
+        let reply = try await RawConversation.with(port: lb.ports.proxy) { client in
+            try await client.send("POST /echo HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\nthe first ten")
+            return try await client.readToClose()
+        }
+        #expect(reply.hasPrefix("HTTP/1.1 408 Request Timeout\r\n"), "\(reply)")
+        #expect(reply.contains("the request body stopped arriving for 500ms"))
+        #expect(reply.contains("\r\nconnection: close\r\n"))
+        let stats = lb.balancer.stats().pools[0].backends[0]
+        #expect(stats.inFlight == 0)
+        #expect(stats.responses5xx == 0)
+        #expect(try await log.waitForLine(containing: "request failed").message.hasSuffix("answered 408: the request body stopped arriving for 500ms"))
+        await lb.stop()
+        await backend.kill()
+    }
+
+    @Test func aSlowButSteadyUploadIsNotCutOff() async throws {
+        let backend = try await TestBackend.start("echo")
+        let lb = try await BalancerHarness.start(BalancerHarness.config([backend], timeouts: Self.timeouts))
+        let piece = "0123456789"
+        let start = ContinuousClock.now
+        let reply = try await RawConversation.with(port: lb.ports.proxy) { client in
+            try await client.send("POST /echo HTTP/1.1\r\nhost: x\r\nconnection: close\r\ncontent-length: \(piece.utf8.count * 15)\r\n\r\n")
+            for _ in 0..<15 {
+                try await Task.sleep(for: .milliseconds(100))
+                try await client.send(piece)
+            }
+            return try await client.readToClose()
+        }
+        #expect(ContinuousClock.now - start > .milliseconds(1000), "the upload took longer than the timeout")
+        #expect(reply.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(reply.prefix(300))")
+        #expect(reply.hasSuffix(String(repeating: piece, count: 15)))
+        await lb.stop()
+        await backend.kill()
     }
 }
