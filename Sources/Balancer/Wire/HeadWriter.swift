@@ -3,6 +3,10 @@ import NIOCore
 /// Writes the heads the proxy sends: the request head for a backend and the response head for a client. Fields
 /// that pass through are copied as byte ranges of the received head (consecutive ones in a single copy); only
 /// the proxy's own fields are written fresh. Nothing is parsed twice and no header strings are built.
+///
+/// A head is written into a buffer the caller keeps for the purpose: once the previous head written into it has gone
+/// out (nothing else references it), it is reused as it is, so a keep-alive connection writes its heads without
+/// allocating.
 enum HeadWriter {
     /// The head sent to a backend: the request line as received but HTTP/1.1, fields without hop-by-hop ones,
     /// then `Transfer-Encoding: chunked` for a chunked body, `X-Forwarded-For` (prior values plus the client),
@@ -14,8 +18,8 @@ enum HeadWriter {
     /// `webSocket` the request keeps its `Upgrade` and says `Connection: upgrade`, asking the backend to switch.
     static func upstreamRequest(
         _ head: RequestHead, clientIP: String?, ids: inout RequestIdentifier, keepUnderscoreNames: Bool = false,
-        hostIfMissing: String? = nil, webSocket: Bool = false, allocator: ByteBufferAllocator
-    ) -> ByteBuffer {
+        hostIfMissing: String? = nil, webSocket: Bool = false, into out: inout ByteBuffer
+    ) {
         let hostIfMissing = head.headers.hostCount == 0 && head.authority == nil ? hostIfMissing : nil
         // The request line and the kept fields are copies of the received head, and the prior X-Forwarded-For
         // values with their separators are shorter than the lines they came from, so the received size bounds all
@@ -23,7 +27,7 @@ enum HeadWriter {
         // host and the client address, or for an absolute-form target its authority again in `Host` and a `/`.
         let bound = head.bytes.readableBytes + 132 + (hostIfMissing?.utf8.count ?? 0) + (clientIP?.utf8.count ?? 0)
             + (head.authority.map { $0.count + 9 } ?? 0) + (webSocket ? connectionUpgrade.utf8CodeUnitCount : 0)
-        return buffer(copyingFrom: head.bytes, bound: bound, allocator: allocator) { source, w in
+        write(copyingFrom: head.bytes, bound: bound, into: &out) { source, w in
             if let authority = head.authority {
                 w.append(source, head.method)
                 w.append(" ")
@@ -82,14 +86,14 @@ enum HeadWriter {
     /// `spareCapacity` is room left for body bytes the caller will append (so appending does not reallocate).
     static func downstreamResponse(
         _ head: ResponseHead, clientIsHTTP11: Bool, chunkedToClient: Bool, backendHeader: String, backendName: String,
-        keepAlive: Bool, spareCapacity: Int = 0, allocator: ByteBufferAllocator
-    ) -> ByteBuffer {
+        keepAlive: Bool, spareCapacity: Int = 0, into out: inout ByteBuffer
+    ) {
         let backendHeaderLength = backendHeader.utf8.count
         // The status line and the kept fields are copies of the received head; the rest is at most 58 bytes of
         // literals plus the backend header's name and value.
         let bound = head.bytes.readableBytes + 58 + backendHeaderLength + backendName.utf8.count
         let chunked = head.headers.chunked
-        return buffer(copyingFrom: head.bytes, bound: bound, spareCapacity: spareCapacity, allocator: allocator) { source, w in
+        write(copyingFrom: head.bytes, bound: bound, spareCapacity: spareCapacity, into: &out) { source, w in
             w.append(clientIsHTTP11 ? "HTTP/1.1 " : "HTTP/1.0 ")
             w.append(source, head.statusText)
             w.append("\r\n")
@@ -117,11 +121,11 @@ enum HeadWriter {
     /// as received, the backend's `Upgrade` kept and `Connection: upgrade`, and the backend header. Everything after
     /// it on the connection is the new protocol's.
     static func switchingProtocolsResponse(
-        _ head: ResponseHead, backendHeader: String, backendName: String, allocator: ByteBufferAllocator
-    ) -> ByteBuffer {
+        _ head: ResponseHead, backendHeader: String, backendName: String, into out: inout ByteBuffer
+    ) {
         let backendHeaderLength = backendHeader.utf8.count
         let bound = head.bytes.readableBytes + 15 + connectionUpgrade.utf8CodeUnitCount + backendHeaderLength + backendName.utf8.count
-        return buffer(copyingFrom: head.bytes, bound: bound, allocator: allocator) { source, w in
+        write(copyingFrom: head.bytes, bound: bound, into: &out) { source, w in
             w.append("HTTP/1.1 ")
             w.append(source, head.statusText)
             w.append("\r\n")
@@ -144,13 +148,14 @@ enum HeadWriter {
         for field in headers.fields where field.kind == .upgrade { out.append(source, field.line) }
     }
 
-    /// A buffer holding the head `build` appends, copying pieces of `source` (the received head); the head must fit
-    /// in `bound` bytes, reserved once, and `spareCapacity` more are left for the caller.
-    private static func buffer(
-        copyingFrom source: ByteBuffer, bound: Int, spareCapacity: Int = 0, allocator: ByteBufferAllocator,
+    /// Empties `out` (reusing its storage when nothing else references it) and fills it with the head `build`
+    /// appends, copying pieces of `source` (the received head); the head must fit in `bound` bytes, reserved once,
+    /// and `spareCapacity` more are left for the caller.
+    private static func write(
+        copyingFrom source: ByteBuffer, bound: Int, spareCapacity: Int = 0, into out: inout ByteBuffer,
         _ build: (UnsafeRawBufferPointer, inout HeadBuilder) -> Void
-    ) -> ByteBuffer {
-        var out = allocator.buffer(capacity: bound + spareCapacity)
+    ) {
+        out.clear(minimumCapacity: bound + spareCapacity)
         source.withUnsafeReadableBytes { raw in
             _ = out.writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { target in
                 var builder = HeadBuilder(target)
@@ -158,7 +163,6 @@ enum HeadWriter {
                 return builder.count
             }
         }
-        return out
     }
 
     /// Copies every field not dropped (and not `also` dropped) from `source`, joining runs of consecutive kept

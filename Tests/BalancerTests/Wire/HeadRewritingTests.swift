@@ -11,10 +11,10 @@ struct HeadRewritingTests {
     ) throws -> String {
         var ids = RequestIdentifier()
         let head = try RequestHead(ByteBuffer(string: text))
-        return String(
-            buffer: HeadWriter.upstreamRequest(
-                head, clientIP: clientIP, ids: &ids, keepUnderscoreNames: keepUnderscoreNames, hostIfMissing: hostIfMissing,
-                allocator: ByteBufferAllocator()))
+        var out = ByteBuffer()
+        HeadWriter.upstreamRequest(
+            head, clientIP: clientIP, ids: &ids, keepUnderscoreNames: keepUnderscoreNames, hostIfMissing: hostIfMissing, into: &out)
+        return String(buffer: out)
     }
 
     @Test func dropsFieldsWithUnderscoredNamesSoNoneCanPassForTheProxysOwn() throws {
@@ -67,11 +67,39 @@ struct HeadRewritingTests {
     }
 
     func downstream(_ text: String, clientIsHTTP11: Bool = true, keepAlive: Bool = true) throws -> String {
+        var out = ByteBuffer()
+        try downstream(text, clientIsHTTP11: clientIsHTTP11, keepAlive: keepAlive, into: &out)
+        return String(buffer: out)
+    }
+
+    func downstream(_ text: String, clientIsHTTP11: Bool = true, keepAlive: Bool = true, into out: inout ByteBuffer) throws {
         let head = try ResponseHead(ByteBuffer(string: text))
-        return String(
-            buffer: HeadWriter.downstreamResponse(
-                head, clientIsHTTP11: clientIsHTTP11, chunkedToClient: head.headers.chunked && clientIsHTTP11,
-                backendHeader: "X-Evenkeel-Backend", backendName: "b1", keepAlive: keepAlive, allocator: ByteBufferAllocator()))
+        HeadWriter.downstreamResponse(
+            head, clientIsHTTP11: clientIsHTTP11, chunkedToClient: head.headers.chunked && clientIsHTTP11,
+            backendHeader: "X-Evenkeel-Backend", backendName: "b1", keepAlive: keepAlive, into: &out)
+    }
+
+    /// Where a buffer's bytes are stored, to tell whether two writes used the same storage.
+    func storage(_ buffer: ByteBuffer) -> UnsafeRawPointer? { buffer.withUnsafeReadableBytes { $0.baseAddress } }
+
+    @Test func aHeadBufferIsReusedOnceThePreviousHeadHasGoneOut() throws {
+        var out = ByteBuffer()
+        try downstream("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n", into: &out)
+        let first = storage(out)
+        try downstream("HTTP/1.1 404 Not Found\r\ncontent-length: 2\r\n\r\n", into: &out)
+        #expect(storage(out) == first, "nothing else held the first head: its storage is written again")
+        #expect(String(buffer: out).hasPrefix("HTTP/1.1 404 Not Found\r\ncontent-length: 2\r\n"))
+    }
+
+    @Test func aHeadStillBeingWrittenIsNotOverwrittenByTheNext() throws {
+        var out = ByteBuffer()
+        try downstream("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n", into: &out)
+        // What a pending write holds until the socket takes it.
+        let pending = out
+        try downstream("HTTP/1.1 503 Service Unavailable\r\ncontent-length: 2\r\n\r\n", into: &out)
+        #expect(String(buffer: pending) == "HTTP/1.1 200 OK\r\ncontent-length: 2\r\nX-Evenkeel-Backend: b1\r\n\r\n")
+        #expect(String(buffer: out).hasPrefix("HTTP/1.1 503 Service Unavailable\r\n"))
+        #expect(storage(out) != storage(pending))
     }
 
     @Test func removesStandardAndConnectionNamedHeadersCaseInsensitively() throws {
@@ -144,10 +172,11 @@ struct HeadRewritingTests {
         // client kept alive.
         let head = try ResponseHead(ByteBuffer(string: "HTTP/1.1 200 OK\r\nX-Served-By-Backend-Named: a\r\n\r\n"))
         let name = String(repeating: "b", count: 500)
-        let response = String(
-            buffer: HeadWriter.downstreamResponse(
-                head, clientIsHTTP11: false, chunkedToClient: false, backendHeader: "X-Served-By-Backend-Named", backendName: name,
-                keepAlive: true, allocator: ByteBufferAllocator()))
+        var out = ByteBuffer()
+        HeadWriter.downstreamResponse(
+            head, clientIsHTTP11: false, chunkedToClient: false, backendHeader: "X-Served-By-Backend-Named", backendName: name,
+            keepAlive: true, into: &out)
+        let response = String(buffer: out)
         #expect(response == "HTTP/1.0 200 OK\r\nX-Served-By-Backend-Named: \(name)\r\nconnection: keep-alive\r\n\r\n")
     }
 
