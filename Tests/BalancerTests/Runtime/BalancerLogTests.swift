@@ -20,13 +20,19 @@ struct BalancerLogTests {
         #expect(ConnectFailureReason.of(ChannelError.connectTimeout(.seconds(2)), timeout: .milliseconds(2500)) == "timed out after 2500ms")
     }
 
-    @Test func anEjectionIsLoggedWithItsCauseAndLength() {
+    /// A pool of two backends ejected after 3 failures in a row, at most half of it at once, logging into a capture.
+    static func poolOfTwo() -> (PoolRuntime, CapturedLog) {
         let log = CapturedLog()
         let backends = (0..<2).map { BackendConfig(name: "b\($0)", address: BackendAddress(host: "10.0.0.\($0 + 1)", port: 80)) }
         let outlier = OutlierConfig(consecutiveFailures: 3, baseEjectionTime: .seconds(30), maxEjectionPercent: 50)
         let pool = PoolRuntime(
             config: PoolConfig(name: "web", backends: backends, outlier: outlier), limits: LimitsConfig(), timeouts: TimeoutsConfig(),
             carryingStateFrom: nil, log: BalancerLog(logger: log.logger))
+        return (pool, log)
+    }
+
+    @Test func anEjectionIsLoggedWithItsCauseAndLength() {
+        let (pool, log) = Self.poolOfTwo()
         for _ in 0..<2 { pool.recordOutcome(1, failed: true) }
         #expect(log.all.isEmpty, "two failures are below the threshold")
         pool.recordOutcome(1, failed: true)
@@ -38,12 +44,7 @@ struct BalancerLogTests {
     }
 
     @Test func anEjectionThatMaxEjectionPercentRefusesIsLoggedOncePerStreak() {
-        let log = CapturedLog()
-        let backends = (0..<2).map { BackendConfig(name: "b\($0)", address: BackendAddress(host: "10.0.0.\($0 + 1)", port: 80)) }
-        let outlier = OutlierConfig(consecutiveFailures: 3, baseEjectionTime: .seconds(30), maxEjectionPercent: 50)
-        let pool = PoolRuntime(
-            config: PoolConfig(name: "web", backends: backends, outlier: outlier), limits: LimitsConfig(), timeouts: TimeoutsConfig(),
-            carryingStateFrom: nil, log: BalancerLog(logger: log.logger))
+        let (pool, log) = Self.poolOfTwo()
         for _ in 0..<3 { pool.recordOutcome(0, failed: true) }
         #expect(pool.backends[0].status() == .ejected)
         for _ in 0..<6 { pool.recordOutcome(1, failed: true) }
