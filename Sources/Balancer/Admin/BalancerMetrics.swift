@@ -86,6 +86,7 @@ public final class BalancerMetrics: Sendable {
                 gauge("backend_weight", "Configured weight", labels).set(Double(b.weight))
                 gauge("backend_effective_weight", "Weight used for picking now", labels).set(b.effectiveWeight)
                 gauge("backend_in_flight", "Requests in flight", labels).set(Double(b.inFlight))
+                gauge("backend_tunnels", "Open WebSocket tunnels (also counted in flight)", labels).set(Double(b.tunnels))
                 for state in ["healthy", "ejected", "draining", "down"] {
                     gauge("backend_state", "1 for the backend's current state", labels + [("state", state)]).set(b.state == state ? 1.0 : 0.0)
                 }

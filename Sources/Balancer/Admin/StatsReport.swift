@@ -41,6 +41,8 @@ public struct StatsReport: Sendable, Codable, Equatable {
         public var requests: Int
         /// Requests in flight now.
         public var inFlight: Int
+        /// WebSocket tunnels open now; each also counts in `inFlight`, which would otherwise look like stuck requests.
+        public var tunnels: Int
         /// Requests waiting in the pool queue (shared by the pool's backends).
         public var queueDepth: Int
         /// Responses with 1xx status: `101 Switching Protocols` to WebSocket (interim responses are not counted).
@@ -102,7 +104,7 @@ public struct StatsReport: Sendable, Codable, Equatable {
                     weight: b.config.weight, effectiveWeight: weights[i], expectedShare: expected[i],
                     observedShare1m: total1 == 0 ? 0 : Double(c1) / Double(total1),
                     observedShare5m: total5 == 0 ? 0 : Double(c5) / Double(total5),
-                    requests: s.requests, inFlight: s.inFlight, queueDepth: depth,
+                    requests: s.requests, inFlight: s.inFlight, tunnels: s.tunnels, queueDepth: depth,
                     responses1xx: s.responses1xx, responses2xx: s.responses2xx, responses3xx: s.responses3xx, responses4xx: s.responses4xx,
                     responses5xx: s.responses5xx, connectErrors: s.connectErrors, retries: s.retries,
                     latency: Latency(p50: s.latency.quantile(0.5), p90: s.latency.quantile(0.9), p99: s.latency.quantile(0.99), max: s.latency.max))

@@ -503,7 +503,8 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     private func releaseSlot(_ ex: ProxyExchange, latency: Duration?) {
         guard let index = ex.backend else { return }
         ex.backend = nil
-        ex.pool.release(index, latency: latency)
+        // Only a tunnel's exchange got a 101 (one not asked for is refused before it counts).
+        ex.pool.release(index, latency: latency, endingTunnel: ex.responseStatus == 101)
     }
 
     private func abortTooLarge(_ ex: ProxyExchange) {

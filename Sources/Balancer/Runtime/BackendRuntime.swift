@@ -18,6 +18,8 @@ public final class BackendRuntime: Sendable {
         /// When the backend (re)entered service, for slow start.
         var inServiceSince: ContinuousClock.Instant
         var inFlight = 0
+        /// WebSocket tunnels open now (each also in `inFlight`).
+        var tunnels = 0
         var requests = 0
         var responses1xx = 0
         var responses2xx = 0

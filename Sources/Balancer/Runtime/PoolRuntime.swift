@@ -186,9 +186,13 @@ public final class PoolRuntime: Sendable {
         expired?.promise.fail(ProxyFailure.queueTimeout(pool: config.name))
     }
 
-    /// Frees the slot of a finished request on backend `index` and admits queued requests.
-    func release(_ index: Int, latency: Duration?) {
-        backends[index].state.withLock { endRequest(&$0, on: index) }
+    /// Frees the slot of a finished request on backend `index` (`endingTunnel` when it was a WebSocket tunnel) and
+    /// admits queued requests.
+    func release(_ index: Int, latency: Duration?, endingTunnel: Bool = false) {
+        backends[index].state.withLock { s in
+            endRequest(&s, on: index)
+            if endingTunnel { s.tunnels -= 1 }
+        }
         picker.requestFinished(index, latency: latency)
         admitWaiters()
     }
@@ -217,6 +221,7 @@ public final class PoolRuntime: Sendable {
         backend.state.withLock { s in
             s.countResponse(status: 101, latency: latency)
             s.consecutiveFailures = 0
+            s.tunnels += 1
         }
         backend.latencyMetric?.record(latency)
     }

@@ -54,6 +54,9 @@ struct WebSocketTunnelTests {
                     #expect(try await client.read(through: "\n") == "message \(n)\n")
                 }
                 #expect(wsStats(lb).inFlight == 1, "an open tunnel holds its backend slot")
+                #expect(wsStats(lb).tunnels == 1)
+                let metrics = lb.balancer.metricsText()
+                #expect(metrics.contains(#"evenkeel_backend_tunnels{pool="web",backend="ws"} 1"#), "\(metrics)")
             }
             try await waitForBackendClosed(backend)
             let forwarded = try #require(backend.heads.first).lowercased()
@@ -63,6 +66,7 @@ struct WebSocketTunnelTests {
             #expect(forwarded.contains("\r\nx-forwarded-for: 127.0.0.1\r\n"))
             while wsStats(lb).inFlight > 0 { try await Task.sleep(for: .milliseconds(10)) }
             #expect(wsStats(lb).responses1xx == 1)
+            #expect(wsStats(lb).tunnels == 0)
             #expect(wsStats(lb).responses5xx == 0)
         }
     }
@@ -89,6 +93,7 @@ struct WebSocketTunnelTests {
             }
             while wsStats(lb).inFlight > 0 { try await Task.sleep(for: .milliseconds(10)) }
             #expect(backend.openConnections == 0)
+            #expect(wsStats(lb).tunnels == 0)
         }
     }
 
