@@ -672,9 +672,9 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         // The slot stays taken while the tunnel is open: a WebSocket is load on its backend.
         ex.pool.switchedProtocols(index, latency: Duration.nanoseconds((now - ex.attemptStart).nanoseconds))
         headHeld = false
-        HeadWriter.switchingProtocolsResponse(
-            head, backendHeader: ex.generation.config.backendHeader, backendName: ex.pool.backends[index].config.name,
-            into: &responseHead)
+        HeadWriter.downstreamResponse(
+            head, clientIsHTTP11: true, chunkedToClient: false, backendHeader: ex.generation.config.backendHeader,
+            backendName: ex.pool.backends[index].config.name, keepAlive: true, webSocket: true, into: &responseHead)
         writeResponseHead(context)
         state = .tunneling(ex)
         // Bytes the client sent behind its request belong to the new protocol.

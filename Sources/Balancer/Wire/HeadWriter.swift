@@ -84,13 +84,15 @@ enum HeadWriter {
     /// and reason, fields without hop-by-hop ones or the backend header, then `Transfer-Encoding: chunked` when
     /// the body passes through chunked, the backend header, and `Connection: close` when the connection ends.
     /// `spareCapacity` is room left for body bytes the caller will append (so appending does not reallocate).
+    /// With `webSocket` (a `101` to a WebSocket upgrade) the backend's `Upgrade` is kept and the connection says
+    /// `Connection: upgrade`: everything after this head is the new protocol's.
     static func downstreamResponse(
         _ head: ResponseHead, clientIsHTTP11: Bool, chunkedToClient: Bool, backendHeader: String, backendName: String,
-        keepAlive: Bool, spareCapacity: Int = 0, into out: inout ByteBuffer
+        keepAlive: Bool, webSocket: Bool = false, spareCapacity: Int = 0, into out: inout ByteBuffer
     ) {
         let backendHeaderLength = backendHeader.utf8.count
-        // The status line and the kept fields are copies of the received head; the rest is at most 58 bytes of
-        // literals plus the backend header's name and value.
+        // The status line and the kept fields are copies of the received head (and so are `Upgrade` lines, which the
+        // kept fields leave out); the rest is at most 58 bytes of literals plus the backend header's name and value.
         let bound = head.bytes.readableBytes + 58 + backendHeaderLength + backendName.utf8.count
         let chunked = head.headers.chunked
         write(copyingFrom: head.bytes, bound: bound, spareCapacity: spareCapacity, into: &out) { source, w in
@@ -107,37 +109,16 @@ enum HeadWriter {
             w.append(": ")
             w.append(backendName)
             w.append("\r\n")
-            if !keepAlive {
+            if webSocket {
+                copyUpgradeFields(head.headers, from: source, into: &w)
+                w.append(connectionUpgrade)
+            } else if !keepAlive {
                 w.append("connection: close\r\n")
             } else if !clientIsHTTP11 {
                 // HTTP/1.0 closes after each response unless the server says otherwise.
                 w.append("connection: keep-alive\r\n")
             }
             w.append("\r\n")
-        }
-    }
-
-    /// The head sent to a client for a backend's `101 Switching Protocols` to WebSocket: the status line and fields
-    /// as received, the backend's `Upgrade` kept and `Connection: upgrade`, and the backend header. Everything after
-    /// it on the connection is the new protocol's.
-    static func switchingProtocolsResponse(
-        _ head: ResponseHead, backendHeader: String, backendName: String, into out: inout ByteBuffer
-    ) {
-        let backendHeaderLength = backendHeader.utf8.count
-        let bound = head.bytes.readableBytes + 15 + connectionUpgrade.utf8CodeUnitCount + backendHeaderLength + backendName.utf8.count
-        write(copyingFrom: head.bytes, bound: bound, into: &out) { source, w in
-            w.append("HTTP/1.1 ")
-            w.append(source, head.statusText)
-            w.append("\r\n")
-            copyKeptFields(head.headers, from: source, into: &w, also: { field in
-                field.name.count == backendHeaderLength && WireBytes.equalsIgnoringCase(source, field.name, text: backendHeader)
-            })
-            copyUpgradeFields(head.headers, from: source, into: &w)
-            w.append(connectionUpgrade)
-            w.append(backendHeader)
-            w.append(": ")
-            w.append(backendName)
-            w.append("\r\n\r\n")
         }
     }
 
