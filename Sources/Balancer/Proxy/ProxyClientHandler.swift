@@ -191,10 +191,9 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     /// A partial head behind a finished exchange does not wait: the rest of it is needed.
     private var holdsReads: Bool {
         switch state {
-        case .proxying(let ex):
-            if ex.requestComplete { return reader.hasBufferedBytes }
-            return ex.upstream.map { !$0.isWritable } ?? true
-        case .tunneling(let ex):
+        case .proxying(let ex) where ex.requestComplete:
+            return reader.hasBufferedBytes
+        case .proxying(let ex), .tunneling(let ex):
             return ex.upstream.map { !$0.isWritable } ?? true
         case .awaitingRequest, .discarding, .closed:
             return false
@@ -591,7 +590,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     }
 
     func upstreamReceivedHead(_ head: ResponseHead, framing: BodyFraming) {
-        guard case .proxying(let ex) = state, let context, let index = ex.backend else { return }
+        guard case .proxying(let ex) = state, context != nil, let index = ex.backend else { return }
         // The response timeout stays armed: upstreamReadComplete moves it on while the body comes.
         ex.responseStarted = true
         ex.responseStatus = head.status
@@ -631,7 +630,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         guard case .proxying(let ex) = state, let context, let index = ex.backend else { return }
         // One clock reading for the latency and both idle timeouts.
         let now = context.eventLoop.now
-        let latency = Duration.nanoseconds((now - ex.attemptStart).nanoseconds)
+        let latency = ex.attemptLatency(at: now)
         exchangeTimeout?.disarm()
         ex.backend = nil
         ex.pool.finish(index, status: ex.responseStatus, latency: latency)
@@ -668,9 +667,8 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         exchangeTimeout?.disarm()
         ex.responseStarted = true
         ex.responseStatus = head.status
-        let now = context.eventLoop.now
         // The slot stays taken while the tunnel is open: a WebSocket is load on its backend.
-        ex.pool.switchedProtocols(index, latency: Duration.nanoseconds((now - ex.attemptStart).nanoseconds))
+        ex.pool.switchedProtocols(index, latency: ex.attemptLatency(at: context.eventLoop.now))
         headHeld = false
         HeadWriter.downstreamResponse(
             head, clientIsHTTP11: true, chunkedToClient: false, backendHeader: ex.generation.config.backendHeader,
@@ -682,7 +680,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
             upstream.send(early)
             upstream.flush()
         }
-        moveTunnelDeadline(ex, now: now)
+        moveTunnelDeadline(ex)
         resumeClientReading()
     }
 
@@ -700,9 +698,8 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     }
 
     /// Bytes passed through the tunnel: it closes `timeouts.tunnel` after the last of them.
-    private func moveTunnelDeadline(_ ex: ProxyExchange, now: NIODeadline? = nil) {
-        guard let context else { return }
-        exchangeTimeout?.arm(in: TimeAmount(ex.generation.config.timeouts.tunnel), from: now ?? context.eventLoop.now)
+    private func moveTunnelDeadline(_ ex: ProxyExchange) {
+        exchangeTimeout?.arm(in: TimeAmount(ex.generation.config.timeouts.tunnel))
     }
 
     func upstreamFailed(_ error: any Error) {

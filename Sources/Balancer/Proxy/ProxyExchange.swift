@@ -48,6 +48,11 @@ final class ProxyExchange {
         self.keepAlive = keepAlive
     }
 
+    /// How long the current attempt has taken at `now`, from getting its backend slot.
+    func attemptLatency(at now: NIODeadline) -> Duration {
+        .nanoseconds((now - attemptStart).nanoseconds)
+    }
+
     /// The request's method and target as received, for log lines.
     var methodAndTarget: (method: String, target: String) {
         (head.bytes.getString(at: head.bytes.readerIndex + head.method.lowerBound, length: head.method.count) ?? "",

@@ -192,26 +192,24 @@ final class UpstreamHandler: ChannelDuplexHandler {
         }
     }
 
-    func read(context: ChannelHandlerContext) {
+    /// Whoever the connection works for now: the delegate of a lease or of a tunnel.
+    private var delegate: (any UpstreamDelegate)? {
         switch state {
-        case .leased(let delegate), .tunnel(let delegate):
-            if !delegate.clientIsWritable {
-                pendingRead = true
-                return
-            }
-        case .idle, .closed:
-            break
+        case .leased(let delegate), .tunnel(let delegate): delegate
+        case .idle, .closed: nil
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if let delegate, !delegate.clientIsWritable {
+            pendingRead = true
+            return
         }
         context.read()
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        switch state {
-        case .leased(let delegate), .tunnel(let delegate):
-            delegate.upstreamWritabilityChanged(isWritable: context.channel.isWritable)
-        case .idle, .closed:
-            break
-        }
+        delegate?.upstreamWritabilityChanged(isWritable: context.channel.isWritable)
         context.fireChannelWritabilityChanged()
     }
 
