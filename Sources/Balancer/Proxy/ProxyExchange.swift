@@ -55,8 +55,7 @@ final class ProxyExchange {
 
     /// The request's method and target as received, for log lines.
     var methodAndTarget: (method: String, target: String) {
-        (head.bytes.getString(at: head.bytes.readerIndex + head.method.lowerBound, length: head.method.count) ?? "",
-         head.bytes.getString(at: head.bytes.readerIndex + head.target.lowerBound, length: head.target.count) ?? "")
+        (head.text(head.method), head.text(head.target))
     }
 
     /// The request's `X-Request-ID` as sent upstream (the client's, or the one the proxy made), for log lines:

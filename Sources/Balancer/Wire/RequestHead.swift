@@ -38,9 +38,16 @@ struct RequestHead {
             return end
         }
         path = pathEnd == origin.lowerBound && authority != nil
-            ? "/" : bytes.getString(at: bytes.readerIndex + origin.lowerBound, length: pathEnd - origin.lowerBound) ?? ""
+            ? "/" : Self.text(of: bytes, origin.lowerBound..<pathEnd)
         // Exactly one Host in HTTP/1.1 (RFC 9112 §3.2); at most one in HTTP/1.0.
         if headers.hostCount > 1 || (isHTTP11 && headers.hostCount == 0) { throw .invalidHost }
+    }
+
+    /// The bytes at `range` of the head (offsets from its start, as every range here is) as text.
+    func text(_ range: Range<Int>) -> String { Self.text(of: bytes, range) }
+
+    private static func text(of bytes: ByteBuffer, _ range: Range<Int>) -> String {
+        bytes.getString(at: bytes.readerIndex + range.lowerBound, length: range.count) ?? ""
     }
 
     /// Whether the client asked to keep the connection open after this exchange.
