@@ -1,33 +1,23 @@
 import Foundation
 import NIOCore
-import NIOPosix
 
 /// A backend that answers every request with fixed bytes, written as given: for responses the proxy must read
 /// off the wire correctly (chunked, interim 1xx, a body ending at close) or refuse (malformed).
 final class RawBackend: Sendable {
-    let port: Int
-    private let channel: any Channel
+    private let listener: TestListener
+    var port: Int { listener.port }
 
     /// Listens on an ephemeral port; after each request head it writes `response`, then closes the connection
     /// when `closeAfter` is set.
     static func start(response: String, closeAfter: Bool = false) async throws -> RawBackend {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { child in
-                child.eventLoop.makeCompletedFuture {
-                    try child.pipeline.syncOperations.addHandler(Responder(response: response, closeAfter: closeAfter))
-                }
-            }
-            .bind(host: "127.0.0.1", port: 0).get()
-        return RawBackend(port: channel.localAddress!.port!, channel: channel)
+        RawBackend(listener: try await TestListener.start { Responder(response: response, closeAfter: closeAfter) })
     }
 
-    private init(port: Int, channel: any Channel) {
-        self.port = port
-        self.channel = channel
+    private init(listener: TestListener) {
+        self.listener = listener
     }
 
-    func stop() async { try? await channel.close() }
+    func stop() async { await listener.stop() }
 
     private final class Responder: ChannelInboundHandler {
         typealias InboundIn = ByteBuffer

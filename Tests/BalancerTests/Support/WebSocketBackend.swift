@@ -1,6 +1,5 @@
 import Foundation
 import NIOCore
-import NIOPosix
 import Synchronization
 
 /// A backend that takes WebSocket upgrades the way a real one does on the wire: it answers `101 Switching
@@ -30,33 +29,24 @@ final class WebSocketBackend: Sendable {
         let state = Mutex<(heads: [String], open: Int)>(([], 0))
     }
 
-    let port: Int
-    private let channel: any Channel
+    private let listener: TestListener
     private let state: Record
+    var port: Int { listener.port }
 
     var heads: [String] { state.state.withLock { $0.heads } }
     var openConnections: Int { state.state.withLock { $0.open } }
 
     static func start(answer: Answer = .accept) async throws -> WebSocketBackend {
         let state = Record()
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { child in
-                child.eventLoop.makeCompletedFuture {
-                    try child.pipeline.syncOperations.addHandler(Responder(answer: answer, state: state))
-                }
-            }
-            .bind(host: "127.0.0.1", port: 0).get()
-        return WebSocketBackend(port: channel.localAddress!.port!, channel: channel, state: state)
+        return WebSocketBackend(listener: try await TestListener.start { Responder(answer: answer, state: state) }, state: state)
     }
 
-    private init(port: Int, channel: any Channel, state: Record) {
-        self.port = port
-        self.channel = channel
+    private init(listener: TestListener, state: Record) {
+        self.listener = listener
         self.state = state
     }
 
-    func stop() async { try? await channel.close() }
+    func stop() async { await listener.stop() }
 
     private final class Responder: ChannelInboundHandler {
         typealias InboundIn = ByteBuffer
