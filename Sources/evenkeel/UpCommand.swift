@@ -66,8 +66,9 @@ struct UpCommand: AsyncParsableCommand {
         }
         let fleet = started
         let configPath = folder.appendingPathComponent("balancer.yaml").path
+        let accessLogPath = folder.appendingPathComponent("access.log").path
         try LocalBalancerConfig.yaml(
-            replicas: fleet.map { ($0.name, $0.port) }, proxyPort: port, adminPort: adminPort
+            replicas: fleet.map { ($0.name, $0.port) }, proxyPort: port, adminPort: adminPort, accessLogPath: accessLogPath
         ).write(toFile: configPath, atomically: true, encoding: .utf8)
 
         let balancer = try BalancerService(configPath: configPath, checker: ConfigChecker().reloadChecker(), logger: logger) { ports in
@@ -80,6 +81,7 @@ struct UpCommand: AsyncParsableCommand {
                   metrics:      http://127.0.0.1:\(ports.admin)/metrics
                   replicas:     \(fleet.map { "\($0.name) on :\($0.port)" }.joined(separator: ", "))
                   config:       \(configPath) (edit it, then `kill -HUP \(getpid())` or POST /admin/reload)
+                  access log:   \(accessLogPath)
                 Log in as employer1@example.com / password-1 or seeker1@example.com / password-1. Ctrl-C stops everything.
 
                 """)

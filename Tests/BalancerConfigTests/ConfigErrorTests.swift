@@ -30,6 +30,15 @@ struct ConfigErrorTests {
         #expect(suggestion == nil)
     }
 
+    @Test func anAccessLogNeedsAPathAndAKnownFormat() throws {
+        let noPath = try #require(error("access_log: { format: json }\npools:\n  - backends: [{ address: h:1 }]\n"))
+        guard case .missingKey(let l, let key, let section) = noPath else { Issue.record("got \(noPath)"); return }
+        #expect(l.line == 1 && l.column == 13)
+        #expect(key == "path" && section == "access_log")
+        let badFormat = try #require(error("pools:\n  - backends: [{ address: h:1 }]\naccess_log:\n  path: a.log\n  format: xml\n"))
+        #expect(badFormat.description == "lb.yaml:5:11: invalid value 'xml' for 'access_log.format'; expected text or json")
+    }
+
     @Test func yamlSyntaxErrorIsLocated() throws {
         let e = try #require(error("pools:\n  - backends: [a\n  - x: }\n"))
         guard case .syntax(let l, _) = e else { Issue.record("got \(e)"); return }

@@ -9,6 +9,9 @@ struct ConfigLoadingTests {
           proxy: { address: 0.0.0.0, port: 8088 }
           admin: { address: 127.0.0.1, port: 9099 }
         backend_header: X-Served-By
+        access_log:
+          path: /var/log/evenkeel/access.log
+          format: json
         timeouts:
           connect: 500ms
           response: 15s
@@ -65,6 +68,7 @@ struct ConfigLoadingTests {
         #expect(c.listeners.proxy == ListenAddress(host: "0.0.0.0", port: 8088))
         #expect(c.listeners.admin == ListenAddress(host: "127.0.0.1", port: 9099))
         #expect(c.backendHeader == "X-Served-By")
+        #expect(c.accessLog == AccessLogConfig(path: "/var/log/evenkeel/access.log", format: .json))
         #expect(c.timeouts == TimeoutsConfig(connect: .milliseconds(500), response: .seconds(15), idle: .seconds(60), headerRead: .seconds(3), queue: .seconds(2), tunnel: .seconds(600)))
         #expect(c.limits == LimitsConfig(maxHeaderBytes: 8192, maxBodyBytes: 1_048_576, queueSize: 50, maxClientConnections: 2000, underscoresInHeaders: true))
         #expect(c.pools.count == 2)
@@ -110,6 +114,9 @@ struct ConfigLoadingTests {
         #expect(c.listeners.proxy.port == 8080)
         #expect(c.listeners.admin.port == 9090)
         #expect(c.backendHeader == "X-Evenkeel-Backend")
+        #expect(c.accessLog == nil)
+        #expect(try BalancerConfigLoader.parse(yaml: "access_log: { path: a.log }\npools:\n  - backends: [{ address: h:1 }]\n").accessLog
+            == AccessLogConfig(path: "a.log", format: .text))
         #expect(c.timeouts == TimeoutsConfig())
         #expect(c.timeouts.tunnel == .seconds(3600))
         #expect(c.limits == LimitsConfig())

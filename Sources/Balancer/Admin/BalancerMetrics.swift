@@ -74,8 +74,13 @@ public final class BalancerMetrics: Sendable {
         if delta > 0 { counter.increment(by: Int64(delta)) }
     }
 
-    /// Updates gauges and counters from `report` and renders the Prometheus text exposition.
-    public func render(_ report: StatsReport) -> String {
+    /// Updates gauges and counters from `report` and the access log's counts, and renders the Prometheus text
+    /// exposition.
+    public func render(_ report: StatsReport, accessLog: AccessLogWriter? = nil) -> String {
+        if let accessLog {
+            sync("access_log_lines", "Lines written to the access log", [], to: accessLog.linesWritten)
+            sync("access_log_dropped_lines", "Access log lines lost: the buffer was full or a write failed", [], to: accessLog.linesDropped)
+        }
         for pool in report.pools {
             gauge("pool_queue_depth", "Requests waiting for a backend slot", [("pool", pool.name)]).set(Double(pool.queueDepth))
             for b in report.backends(of: pool) {

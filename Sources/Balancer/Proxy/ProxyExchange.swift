@@ -38,6 +38,10 @@ final class ProxyExchange {
     var attemptStart = NIODeadline.uptimeNanoseconds(0)
     var responseStarted = false
     var responseStatus = 0
+    /// Set when the proxy ends a response it has started (the access log says `cut_off`, not `client_closed`).
+    var cutOff = false
+    /// Whether the access log has its line for this exchange.
+    var accessLogged = false
 
     init(head: RequestHead, upstreamHead: ByteBuffer, generation: BalancerRuntime.Generation, pool: PoolRuntime, key: String?, keepAlive: Bool) {
         self.head = head
@@ -58,9 +62,12 @@ final class ProxyExchange {
         (head.text(head.method), head.text(head.target))
     }
 
-    /// The request's `X-Request-ID` as sent upstream (the client's, or the one the proxy made), for log lines:
-    /// read back from the rewritten head only when a line is logged.
-    var requestID: String? { (try? RequestHead(upstreamHead))?.values(of: "x-request-id").first }
+    /// The request's `X-Request-ID` as sent upstream, for log lines: the client's, or the one the proxy made, which
+    /// ``HeadWriter`` writes as the head's last field (32 hex digits, then CRLF and the empty line).
+    var requestID: String? {
+        if head.headers.hasRequestID { return head.values(of: "x-request-id").first }
+        return upstreamHead.getString(at: upstreamHead.writerIndex - 36, length: 32)
+    }
 
     /// Backends this exchange has been sent to (never the same one twice).
     var tried: Set<Int> {

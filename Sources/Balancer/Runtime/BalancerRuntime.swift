@@ -13,6 +13,8 @@ public final class BalancerRuntime: Sendable {
         public let pools: [PoolRuntime]
         /// `config.configHash`.
         public let hash: String
+        /// `config.accessLog?.format`, read by the proxy at the end of every exchange.
+        let accessLogFormat: AccessLogConfig.Format?
 
         init(config: BalancerConfiguration, previous: Generation?, metrics: BalancerMetrics?, log: BalancerLog) {
             self.config = config
@@ -22,6 +24,7 @@ public final class BalancerRuntime: Sendable {
                     carryingStateFrom: previous?.pools.first { $0.config.name == pool.name }, metrics: metrics, log: log)
             }
             self.hash = config.configHash
+            self.accessLogFormat = config.accessLog?.format
         }
 
         /// The pool serving `path` (longest prefix; see `BalancerConfiguration.poolIndex(forPath:)`).
@@ -38,11 +41,15 @@ public final class BalancerRuntime: Sendable {
     let metrics: BalancerMetrics?
     /// Where backend state changes and failed requests are logged.
     let log: BalancerLog
+    /// Where the proxy writes a line per request while the configuration has an access log (opened by its owner).
+    public let accessLog: AccessLogWriter
 
-    /// Starts with `config` installed; `metrics` receives latency histograms, `log` state changes and failures.
-    public init(config: BalancerConfiguration, metrics: BalancerMetrics? = nil, log: BalancerLog = .discarding) {
+    /// Starts with `config` installed; `metrics` receives latency histograms, `log` state changes and failures,
+    /// `accessLog` a line per request while the configuration asks for one.
+    public init(config: BalancerConfiguration, metrics: BalancerMetrics? = nil, log: BalancerLog = .discarding, accessLog: AccessLogWriter? = nil) {
         self.metrics = metrics
         self.log = log
+        self.accessLog = accessLog ?? AccessLogWriter(logger: log.logger)
         current = Mutex(Generation(config: config, previous: nil, metrics: metrics, log: log))
     }
 

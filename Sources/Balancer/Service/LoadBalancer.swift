@@ -39,9 +39,11 @@ public final class LoadBalancer: Sendable {
         metrics.recordInitialLoad(at: Date().timeIntervalSince1970)
     }
 
-    /// Binds both listeners and starts health checks; returns the bound ports.
+    /// Opens the access log if the configuration has one, binds both listeners and starts health checks; returns
+    /// the bound ports.
     public func start() async throws -> ListeningPorts {
         let config = runtime.generation.config
+        if let accessLog = config.accessLog { try runtime.accessLog.open(path: accessLog.path) }
         let proxyPort = try await proxy.start(host: config.listeners.proxy.host, port: config.listeners.proxy.port)
         let adminPort: Int
         do {
@@ -60,6 +62,7 @@ public final class LoadBalancer: Sendable {
         healthTask.withLock { $0?.cancel() }
         await proxy.stop(deadline: deadline)
         await admin.stop()
+        runtime.accessLog.close()
         logger.info("balancer stopped")
     }
 
@@ -76,7 +79,7 @@ public final class LoadBalancer: Sendable {
     public func stats() -> StatsReport { StatsReport(generation: runtime.generation) }
 
     /// The current `/metrics` text.
-    public func metricsText() -> String { metrics.render(stats()) }
+    public func metricsText() -> String { metrics.render(stats(), accessLog: runtime.accessLog) }
 
     /// Marks a backend draining (or back in service). Returns false if there is no such backend.
     public func setDraining(_ draining: Bool, pool: String, backend: String) -> Bool {
@@ -115,6 +118,14 @@ public final class LoadBalancer: Sendable {
             if !errors.isEmpty {
                 return record(trigger: trigger, result: .refused, newHash: config.configHash, diff: diff.description, error: errors.joined(separator: "; "), warnings: warnings)
             }
+            // Opened again even when nothing changed: a reload is how log rotation hands over a fresh file.
+            if let accessLog = config.accessLog {
+                do {
+                    try runtime.accessLog.open(path: accessLog.path)
+                } catch {
+                    return record(trigger: trigger, result: .refused, newHash: config.configHash, diff: diff.description, error: "\(error)", warnings: warnings)
+                }
+            }
             if config.configHash == old.hash {
                 return record(trigger: trigger, result: .unchanged, newHash: config.configHash, diff: diff.description, error: nil, warnings: warnings)
             }
@@ -122,6 +133,7 @@ public final class LoadBalancer: Sendable {
                 warnings.append("listener changes take effect only after a restart")
             }
             runtime.install(config)
+            if config.accessLog == nil { runtime.accessLog.close() }
             restartHealthChecks()
             return record(trigger: trigger, result: .applied, previousHash: old.hash, newHash: config.configHash, diff: diff.description, error: nil, warnings: warnings)
         }

@@ -21,6 +21,8 @@ extension BalancerConfiguration {
         add("listeners.proxy", listeners.proxy)
         add("listeners.admin", listeners.admin)
         add("backend_header", backendHeader)
+        // Only when set, so configurations without one keep the hash they had before the key existed.
+        if let accessLog { add("access_log", "\(accessLog.format.rawValue) \(accessLog.path)") }
         add("timeouts.connect", timeouts.connect)
         add("timeouts.response", timeouts.response)
         add("timeouts.idle", timeouts.idle)

@@ -52,7 +52,7 @@ public enum BalancerConfigLoader {
     static func readRoot(_ root: Node, file: String) throws -> BalancerConfiguration {
         let reader = try MappingReader(
             root, section: rootSection, file: file,
-            known: ["listeners", "pools", "timeouts", "limits", "backend_header"])
+            known: ["listeners", "pools", "timeouts", "limits", "backend_header", "access_log"])
         var config = BalancerConfiguration(pools: [])
         if let listeners = try reader.child("listeners", known: ["proxy", "admin"]) {
             config.listeners.proxy = try readListen(listeners, "proxy", default: config.listeners.proxy)
@@ -82,6 +82,15 @@ public enum BalancerConfigLoader {
             throw ConfigError.invalidValue(
                 reader.location("backend_header"), key: "backend_header", value: config.backendHeader,
                 expected: "an HTTP header name (letters, digits, '-')")
+        }
+        if let a = try reader.child("access_log", known: ["path", "format"]) {
+            let formatText = try a.string("format", default: AccessLogConfig.Format.text.rawValue)
+            guard let format = AccessLogConfig.Format(rawValue: formatText) else {
+                throw ConfigError.invalidValue(
+                    a.location("format"), key: a.path("format"), value: formatText,
+                    expected: AccessLogConfig.Format.allCases.map(\.rawValue).joined(separator: " or "))
+            }
+            config.accessLog = AccessLogConfig(path: try a.requiredString("path"), format: format)
         }
         guard let poolNodes = try reader.sequence("pools", expected: "a list of pools") else {
             throw ConfigError.missingKey(reader.location, key: "pools", section: "the configuration")

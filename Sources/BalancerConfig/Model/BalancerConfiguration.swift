@@ -14,6 +14,8 @@ public struct BalancerConfiguration: Sendable, Equatable {
     public var limits: LimitsConfig
     /// Name of the response header that tells which backend served a request.
     public var backendHeader: String
+    /// Where one line per request is written; nil (the default) writes none.
+    public var accessLog: AccessLogConfig?
 
     /// The header name used when the file does not set `backend_header`.
     public static let defaultBackendHeader = "X-Evenkeel-Backend"
@@ -24,13 +26,15 @@ public struct BalancerConfiguration: Sendable, Equatable {
         pools: [PoolConfig],
         timeouts: TimeoutsConfig = TimeoutsConfig(),
         limits: LimitsConfig = LimitsConfig(),
-        backendHeader: String = BalancerConfiguration.defaultBackendHeader
+        backendHeader: String = BalancerConfiguration.defaultBackendHeader,
+        accessLog: AccessLogConfig? = nil
     ) {
         self.listeners = listeners
         self.pools = pools
         self.timeouts = timeouts
         self.limits = limits
         self.backendHeader = backendHeader
+        self.accessLog = accessLog
     }
 
     /// The pool that serves `path`: the one whose `pathPrefix` is the longest prefix of it.

@@ -1,13 +1,26 @@
+import Foundation
+
 /// The balancer configuration `evenkeel up` writes for replicas on this machine.
 public enum LocalBalancerConfig {
     /// YAML for a round-robin pool over `replicas` (name and port on 127.0.0.1), health-checked on `/readyz`
-    /// so a draining replica leaves the rotation; `evenkeel check` finds nothing in it.
-    public static func yaml(replicas: [(name: String, port: Int)], proxyPort: Int, adminPort: Int) -> String {
+    /// so a draining replica leaves the rotation, with an access log at `accessLogPath` when given; `evenkeel check`
+    /// finds nothing in it.
+    public static func yaml(replicas: [(name: String, port: Int)], proxyPort: Int, adminPort: Int, accessLogPath: String? = nil) -> String {
         var text = """
             # Written by `evenkeel up`. Keys and defaults: docs/balancer-config.md.
             listeners:
               proxy: { address: 127.0.0.1, port: \(proxyPort) }
               admin: { address: 127.0.0.1, port: \(adminPort) }
+
+            """
+        if let accessLogPath {
+            text += """
+                access_log:
+                  path: "\(accessLogPath.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))"
+
+                """
+        }
+        text += """
             pools:
               - name: jobboard
                 path_prefix: /

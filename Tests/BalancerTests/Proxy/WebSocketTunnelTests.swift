@@ -14,12 +14,14 @@ struct WebSocketTunnelTests {
 
     /// A balancer in front of one ``WebSocketBackend`` answering upgrades with `answer`.
     func withTunnelBackend(
-        _ answer: WebSocketBackend.Answer = .accept, timeouts: TimeoutsConfig = TimeoutsConfig(),
+        _ answer: WebSocketBackend.Answer = .accept, timeouts: TimeoutsConfig = TimeoutsConfig(), accessLog: AccessLogConfig? = nil,
         _ body: (WebSocketBackend, BalancerHarness) async throws -> Void
     ) async throws {
         let backend = try await WebSocketBackend.start(answer: answer)
         let config = BackendConfig(name: "ws", address: BackendAddress(host: "127.0.0.1", port: backend.port), weight: 1, maxConnections: 100)
-        let lb = try await BalancerHarness.start(BalancerHarness.config([], timeouts: timeouts, extraBackends: [config]))
+        var balancerConfig = BalancerHarness.config([], timeouts: timeouts, extraBackends: [config])
+        balancerConfig.accessLog = accessLog
+        let lb = try await BalancerHarness.start(balancerConfig)
         do {
             try await body(backend, lb)
         } catch {
@@ -83,7 +85,8 @@ struct WebSocketTunnelTests {
     }
 
     @Test func theBackendClosingTheTunnelClosesTheClient() async throws {
-        try await withTunnelBackend { backend, lb in
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("evenkeel-ws-\(UUID().uuidString).log").path
+        try await withTunnelBackend(accessLog: AccessLogConfig(path: log)) { backend, lb in
             try await RawConversation.with(port: lb.ports.proxy) { client in
                 try await client.send(Self.upgrade)
                 _ = try await client.read(through: WebSocketBackend.greeting)
@@ -95,6 +98,13 @@ struct WebSocketTunnelTests {
             #expect(backend.openConnections == 0)
             #expect(wsStats(lb).tunnels == 0)
         }
+        // The tunnel's access log line comes when it closes, with everything passed down it counted.
+        let line = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(line.contains("\"GET /chat HTTP/1.1\" 101 "), "\(line)")
+        #expect(line.contains(" backend=ws attempts=1 upstream=- "))
+        #expect(line.contains(" outcome=tunnel "))
+        let bytes = try #require(line.split(separator: " ").dropFirst(6).first.flatMap { Int($0) })
+        #expect(bytes > WebSocketBackend.greeting.utf8.count + WebSocketBackend.goodbye.utf8.count + 100)
     }
 
     @Test func aTunnelIdleForTheTunnelTimeoutIsClosedOnBothSides() async throws {

@@ -1,0 +1,194 @@
+import BalancerConfig
+import Dispatch
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Appends access log lines to a file without ever making an event loop wait for the disk.
+///
+/// Event loops format each record straight into a shared in-memory buffer, under a lock held only for that.
+/// A serial background queue takes the buffer's bytes at most ``flushDelay`` later (sooner when half of
+/// ``capacity`` is used) and writes them. The buffer is bounded: when the disk cannot keep up, lines are dropped
+/// and counted (``linesDropped``, `evenkeel_access_log_dropped_lines_total`) instead of memory growing or requests
+/// slowing down. Opening the file again (every reload does) lets log rotation move it away.
+public final class AccessLogWriter: Sendable {
+    /// Most bytes waiting to be written; lines past it are dropped.
+    public let capacity: Int
+    /// How long a line may wait before it is written.
+    public let flushDelay: Duration
+
+    private struct Buffer {
+        var bytes: [UInt8] = []
+        var lines = 0
+        /// An emptied buffer handed back by the last write, so filling the next allocates nothing.
+        var recycled: [UInt8] = []
+        var flushScheduled = false
+        var urgentFlushScheduled = false
+        var dropped = 0
+    }
+
+    private struct Output {
+        var descriptor: Int32?
+        var path: String?
+        var written = 0
+        var failed = 0
+        /// Whether the last write failed (its error is logged once until a write succeeds).
+        var failing = false
+    }
+
+    private let buffer = Mutex(Buffer())
+    /// Touched only on `queue` (and under its lock), so writes and reopenings never interleave.
+    private let output = Mutex(Output())
+    private let queue = DispatchQueue(label: "evenkeel.access-log")
+    private let logger: Logger
+
+    /// Creates a writer with no file open: ``append(_:format:)`` drops nothing and writes nothing until ``open(path:)``.
+    public init(capacity: Int = 4 << 20, flushDelay: Duration = .milliseconds(100), logger: Logger) {
+        self.capacity = capacity
+        self.flushDelay = flushDelay
+        self.logger = logger
+    }
+
+    /// Whether a file is open.
+    public var isOpen: Bool { output.withLock { $0.descriptor != nil } }
+
+    /// Lines written to the file so far.
+    public var linesWritten: Int { output.withLock { $0.written } }
+
+    /// Lines lost: dropped because the buffer was full, or in a write that failed.
+    public var linesDropped: Int { buffer.withLock { $0.dropped } + output.withLock { $0.failed } }
+
+    /// Opens `path` for appending (creating it if missing) and makes it the file lines go to, after the lines
+    /// waiting for the old one are written there. Opening the same path again is how a rotated log is let go.
+    /// Throws, and keeps the old file, when `path` cannot be opened.
+    public func open(path: String) throws(AccessLogError) {
+        let descriptor = openForAppending(path)
+        guard descriptor >= 0 else {
+            throw .cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        }
+        queue.sync {
+            writePending()
+            output.withLock { o in
+                if let old = o.descriptor { closeDescriptor(old) }
+                o.descriptor = descriptor
+                o.path = path
+                o.failing = false
+            }
+        }
+    }
+
+    /// Writes the lines waiting and closes the file; later lines are not kept.
+    public func close() {
+        queue.sync {
+            writePending()
+            output.withLock { o in
+                if let old = o.descriptor { closeDescriptor(old) }
+                o.descriptor = nil
+                o.path = nil
+            }
+        }
+    }
+
+    /// Adds `record` as one line in `format`. Called on event loops: it formats into memory and returns.
+    func append(_ record: AccessLogRecord, format: AccessLogConfig.Format) {
+        let schedule = buffer.withLock { b -> (later: Bool, now: Bool) in
+            guard b.bytes.count < capacity else {
+                b.dropped += 1
+                return (false, false)
+            }
+            record.write(format, into: &b.bytes)
+            b.lines += 1
+            let later = !b.flushScheduled
+            b.flushScheduled = true
+            let now = !b.urgentFlushScheduled && b.bytes.count >= capacity / 2
+            if now { b.urgentFlushScheduled = true }
+            return (later, now)
+        }
+        if schedule.later {
+            let (seconds, attoseconds) = flushDelay.components
+            let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
+            queue.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { self.writePending() }
+        }
+        if schedule.now { queue.async { self.writePending() } }
+    }
+
+    /// Runs `body` while writing is held up, as a disk that cannot keep up would (for tests of a full buffer).
+    func withWritesHeld(_ body: () -> Void) {
+        let gate = DispatchSemaphore(value: 0)
+        queue.async { gate.wait() }
+        body()
+        gate.signal()
+    }
+
+    /// Takes the waiting lines and writes them to the file. Runs on `queue` only.
+    private func writePending() {
+        var (chunk, lines) = buffer.withLock { b -> ([UInt8], Int) in
+            var taken = b.recycled
+            swap(&taken, &b.bytes)
+            b.recycled = []
+            defer { b.lines = 0 }
+            b.flushScheduled = false
+            b.urgentFlushScheduled = false
+            return (taken, b.lines)
+        }
+        defer {
+            chunk.removeAll(keepingCapacity: true)
+            // A buffer that grew unusually large is not kept for the next lines.
+            if chunk.capacity <= capacity * 2 { buffer.withLock { $0.recycled = chunk } }
+        }
+        guard lines > 0 else { return }
+        output.withLock { o in
+            guard let descriptor = o.descriptor else { return }
+            if let problem = Self.writeAll(chunk, to: descriptor) {
+                o.failed += lines
+                if !o.failing {
+                    o.failing = true
+                    logger.error(
+                        "access log write failed, lines are being lost: \(problem)",
+                        metadata: ["path": "\(o.path ?? "-")", "lines_lost": "\(lines)"])
+                }
+            } else {
+                o.written += lines
+                o.failing = false
+            }
+        }
+    }
+
+    /// Writes every byte, going on after partial writes and interruptions; the error text if it cannot.
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> String? {
+        bytes.withUnsafeBytes { raw -> String? in
+            var offset = 0
+            while offset < raw.count {
+                let n = writeBytes(descriptor, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return String(cString: strerror(errno))
+                }
+                offset += n
+            }
+            return nil
+        }
+    }
+}
+
+/// Why the access log could not be used.
+public enum AccessLogError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file could not be opened for appending.
+    case cannotOpen(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let reason): "cannot open the access log '\(path)' (access_log.path) for appending: \(reason)"
+        }
+    }
+}
+
+// The system calls, named apart from the writer's own `open` and `close`, which would hide them inside it.
+private func openForAppending(_ path: String) -> Int32 { open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644) }
+private func closeDescriptor(_ descriptor: Int32) { _ = close(descriptor) }
+private func writeBytes(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int { write(descriptor, bytes, count) }
