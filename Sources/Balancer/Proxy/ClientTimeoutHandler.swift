@@ -98,8 +98,16 @@ final class ClientTimeoutHandler: ChannelInboundHandler {
         state = .closed
         var buffer = context.channel.allocator.buffer(capacity: 96)
         buffer.writeString("HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n")
+        // Told to the handlers behind this one first, so the proxy can log the request it never got whole.
+        context.fireUserInboundEventTriggered(RequestHeadTimedOut(responseBytes: buffer.readableBytes))
         context.writeAndFlush(NIOAny(buffer), promise: nil)
         context.close(promise: nil)
+    }
+
+    /// Passed down the pipeline when a request head took longer than `headerRead` and was answered with `408`.
+    struct RequestHeadTimedOut {
+        /// The size of the `408` response written.
+        let responseBytes: Int
     }
 }
 

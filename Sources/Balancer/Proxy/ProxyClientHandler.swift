@@ -164,6 +164,11 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let timedOut = event as? ClientTimeoutHandler.RequestHeadTimedOut {
+            bytesSent += timedOut.responseBytes
+            logAccess(head: nil, status: 408)
+            return
+        }
         if event is ChannelShouldQuiesceEvent {
             // Graceful shutdown: an idle connection closes now, a busy one after its exchange.
             // A tunnel has no end to wait for: it closes now, and a WebSocket client reconnects elsewhere.
@@ -606,7 +611,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     }
 
     /// Writes the access log line of a request the proxy answered before any exchange began: one whose head could
-    /// not be read (`head` nil), was too large, or had a target no pool serves.
+    /// not be read or did not come in time (`head` nil), was too large, or had a target no pool serves.
     private func logAccess(head: RequestHead?, status: Int) {
         guard let format = currentGeneration().accessLogFormat else { return }
         let record = AccessLogRecord(

@@ -109,6 +109,26 @@ struct AccessLogProxyTests {
         await app.kill()
     }
 
+    @Test func aRequestHeadThatNeverCompletesIsLoggedAs408() async throws {
+        let app = try await TestBackend.start("app1")
+        let path = try temporaryPath()
+        var config = BalancerHarness.config([app], timeouts: TimeoutsConfig(headerRead: .milliseconds(200)))
+        config.accessLog = AccessLogConfig(path: path, format: .json)
+        let lb = try await BalancerHarness.start(config)
+
+        let answer = try await TestClient.raw(port: lb.ports.proxy, "GET /slowloris HTTP/1.1\r\nHost: x\r\nX-A: ")
+        #expect(answer.hasPrefix("HTTP/1.1 408 "))
+        let lines = try await entries(path, atLeast: 1)
+        try #require(lines.count == 1)
+        #expect(lines[0]["status"] as? Int == 408)
+        #expect(lines[0]["method"] is NSNull)
+        #expect(lines[0]["outcome"] as? String == "local")
+        #expect(lines[0]["bytes"] as? Int == answer.utf8.count)
+
+        await lb.stop()
+        await app.kill()
+    }
+
     @Test func aReloadOpensTheLogAgainSoRotationLosesNoLine() async throws {
         let app = try await TestBackend.start("app1")
         let path = try temporaryPath()
