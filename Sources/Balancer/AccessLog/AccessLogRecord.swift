@@ -5,7 +5,7 @@ import NIOCore
 /// took. Made on the event loop when the exchange ends and written at once into the log's buffer.
 struct AccessLogRecord {
     /// How the exchange ended.
-    enum Outcome: String {
+    enum Outcome: String, CaseIterable {
         /// The backend's response went to the client whole.
         case relayed
         /// The proxy answered itself: a malformed or too large request, no backend, a full queue, or a failed or
@@ -18,6 +18,17 @@ struct AccessLogRecord {
         case clientClosed = "client_closed"
         /// A WebSocket tunnel closed; its duration is how long it was open.
         case tunnel
+
+        /// `rawValue`, as written into a line.
+        var literal: StaticString {
+            switch self {
+            case .relayed: "relayed"
+            case .local: "local"
+            case .cutOff: "cut_off"
+            case .clientClosed: "client_closed"
+            case .tunnel: "tunnel"
+            }
+        }
     }
 
     /// When the exchange ended.
@@ -36,7 +47,8 @@ struct AccessLogRecord {
     var upstreamTime: Duration?
     /// From the request head's arrival to the exchange's end; nil when no head was read.
     var duration: Duration?
-    var requestID: String?
+    /// The `X-Request-ID` sent upstream.
+    var requestID: ByteBuffer?
     var outcome: Outcome
 
     /// Appends the record as one line in `format`, ending in a newline.
@@ -54,112 +66,144 @@ struct AccessLogRecord {
         time.write(into: &out)
         out.append(UInt8(ascii: " "))
         Self.plain(client, into: &out)
-        out.append(contentsOf: " \"".utf8)
+        Self.literal(" \"", into: &out)
         if let head {
             Self.escapedText(head, head.method, into: &out)
             out.append(UInt8(ascii: " "))
             Self.escapedText(head, head.target, into: &out)
-            out.append(contentsOf: (head.isHTTP11 ? " HTTP/1.1\" " : " HTTP/1.0\" ").utf8)
+            Self.literal(head.isHTTP11 ? " HTTP/1.1\" " : " HTTP/1.0\" ", into: &out)
         } else {
-            out.append(contentsOf: "-\" ".utf8)
+            Self.literal("-\" ", into: &out)
         }
         Self.decimal(status, into: &out)
         out.append(UInt8(ascii: " "))
         Self.decimal(bytesSent, into: &out)
-        out.append(contentsOf: " pool=".utf8)
+        Self.literal(" pool=", into: &out)
         Self.plain(pool, into: &out)
-        out.append(contentsOf: " backend=".utf8)
+        Self.literal(" backend=", into: &out)
         Self.plain(backend, into: &out)
-        out.append(contentsOf: " attempts=".utf8)
+        Self.literal(" attempts=", into: &out)
         Self.decimal(attempts, into: &out)
-        out.append(contentsOf: " upstream=".utf8)
+        Self.literal(" upstream=", into: &out)
         Self.seconds(upstreamTime, into: &out)
-        out.append(contentsOf: " duration=".utf8)
+        Self.literal(" duration=", into: &out)
         Self.seconds(duration, into: &out)
-        out.append(contentsOf: " outcome=".utf8)
-        out.append(contentsOf: outcome.rawValue.utf8)
-        out.append(contentsOf: " id=".utf8)
-        Self.plain(requestID, into: &out)
+        Self.literal(" outcome=", into: &out)
+        Self.literal(outcome.literal, into: &out)
+        Self.literal(" id=", into: &out)
+        if let requestID, requestID.readableBytes > 0 {
+            requestID.withUnsafeReadableBytes { raw in Self.escapedText(raw, into: &out) }
+        } else {
+            out.append(UInt8(ascii: "-"))
+        }
     }
 
     /// One JSON object; absent values are `null`.
     private func writeJSON(into out: inout [UInt8]) {
-        out.append(contentsOf: "{\"time\":\"".utf8)
+        Self.literal("{\"time\":\"", into: &out)
         time.write(into: &out)
-        out.append(contentsOf: "\",\"client\":".utf8)
+        Self.literal("\",\"client\":", into: &out)
         Self.jsonString(client, into: &out)
         if let head {
-            out.append(contentsOf: ",\"method\":\"".utf8)
+            Self.literal(",\"method\":\"", into: &out)
             Self.escapedJSON(head, head.method, into: &out)
-            out.append(contentsOf: "\",\"target\":\"".utf8)
+            Self.literal("\",\"target\":\"", into: &out)
             Self.escapedJSON(head, head.target, into: &out)
-            out.append(contentsOf: (head.isHTTP11 ? "\",\"protocol\":\"HTTP/1.1\"" : "\",\"protocol\":\"HTTP/1.0\"").utf8)
+            Self.literal(head.isHTTP11 ? "\",\"protocol\":\"HTTP/1.1\"" : "\",\"protocol\":\"HTTP/1.0\"", into: &out)
         } else {
-            out.append(contentsOf: ",\"method\":null,\"target\":null,\"protocol\":null".utf8)
+            Self.literal(",\"method\":null,\"target\":null,\"protocol\":null", into: &out)
         }
-        out.append(contentsOf: ",\"status\":".utf8)
+        Self.literal(",\"status\":", into: &out)
         Self.decimal(status, into: &out)
-        out.append(contentsOf: ",\"bytes\":".utf8)
+        Self.literal(",\"bytes\":", into: &out)
         Self.decimal(bytesSent, into: &out)
-        out.append(contentsOf: ",\"pool\":".utf8)
+        Self.literal(",\"pool\":", into: &out)
         Self.jsonString(pool, into: &out)
-        out.append(contentsOf: ",\"backend\":".utf8)
+        Self.literal(",\"backend\":", into: &out)
         Self.jsonString(backend, into: &out)
-        out.append(contentsOf: ",\"attempts\":".utf8)
+        Self.literal(",\"attempts\":", into: &out)
         Self.decimal(attempts, into: &out)
-        out.append(contentsOf: ",\"upstream_seconds\":".utf8)
-        if upstreamTime == nil { out.append(contentsOf: "null".utf8) } else { Self.seconds(upstreamTime, into: &out) }
-        out.append(contentsOf: ",\"duration_seconds\":".utf8)
-        if duration == nil { out.append(contentsOf: "null".utf8) } else { Self.seconds(duration, into: &out) }
-        out.append(contentsOf: ",\"outcome\":\"".utf8)
-        out.append(contentsOf: outcome.rawValue.utf8)
-        out.append(contentsOf: "\",\"request_id\":".utf8)
-        Self.jsonString(requestID, into: &out)
+        Self.literal(",\"upstream_seconds\":", into: &out)
+        if upstreamTime == nil { Self.literal("null", into: &out) } else { Self.seconds(upstreamTime, into: &out) }
+        Self.literal(",\"duration_seconds\":", into: &out)
+        if duration == nil { Self.literal("null", into: &out) } else { Self.seconds(duration, into: &out) }
+        Self.literal(",\"outcome\":\"", into: &out)
+        Self.literal(outcome.literal, into: &out)
+        Self.literal("\",\"request_id\":", into: &out)
+        if let requestID {
+            out.append(UInt8(ascii: "\""))
+            requestID.withUnsafeReadableBytes { raw in Self.escapedJSON(raw, into: &out) }
+            out.append(UInt8(ascii: "\""))
+        } else {
+            Self.literal("null", into: &out)
+        }
         out.append(UInt8(ascii: "}"))
     }
 
     /// A value the proxy made or checked (an address, a configured name, a request id), or `-`. Names from the
     /// configuration may hold any character, so spaces and quotes are escaped like the request's own bytes.
     private static func plain(_ value: String?, into out: inout [UInt8]) {
-        guard let value, !value.isEmpty else {
+        guard var value, !value.isEmpty else {
             out.append(UInt8(ascii: "-"))
             return
         }
-        for byte in value.utf8 { textByte(byte, into: &out) }
+        value.withUTF8 { escapedText(UnsafeRawBufferPointer($0), into: &out) }
     }
 
     /// Bytes of the request as the client sent them: control bytes, bytes past ASCII, `"`, `\` and the space are
     /// written as `\xHH`, so a hostile target cannot forge a line or a field.
     private static func escapedText(_ head: RequestHead, _ range: Range<Int>, into out: inout [UInt8]) {
-        head.bytes.withUnsafeReadableBytes { raw in
-            for byte in raw[range] { textByte(byte, into: &out) }
+        head.bytes.withUnsafeReadableBytes { raw in escapedText(UnsafeRawBufferPointer(rebasing: raw[range]), into: &out) }
+    }
+
+    /// `bytes` with every byte that needs it escaped; bytes that need none (nearly always all) go in one copy.
+    private static func escapedText(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+        guard bytes.contains(where: needsTextEscape) else {
+            out.append(contentsOf: bytes)
+            return
+        }
+        for byte in bytes {
+            if needsTextEscape(byte) {
+                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "x"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            } else {
+                out.append(byte)
+            }
         }
     }
 
-    private static func textByte(_ byte: UInt8, into out: inout [UInt8]) {
-        if byte <= 0x20 || byte >= 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-            out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "x"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-        } else {
-            out.append(byte)
-        }
+    private static func needsTextEscape(_ byte: UInt8) -> Bool {
+        byte <= 0x20 || byte >= 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }
 
     private static func jsonString(_ value: String?, into out: inout [UInt8]) {
         guard let value else {
-            out.append(contentsOf: "null".utf8)
+            Self.literal("null", into: &out)
             return
         }
         out.append(UInt8(ascii: "\""))
-        for byte in value.utf8 { jsonByte(byte, into: &out) }
+        var text = value
+        text.withUTF8 { bytes in
+            if bytes.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+                for byte in bytes { jsonByte(byte, into: &out) }
+            } else {
+                out.append(contentsOf: bytes)
+            }
+        }
         out.append(UInt8(ascii: "\""))
     }
 
     /// Request bytes inside a JSON string. A byte past ASCII is written as the code point of the same number
     /// (`\u00HH`), so the line is valid UTF-8 whatever the client sent, and the byte can still be told.
     private static func escapedJSON(_ head: RequestHead, _ range: Range<Int>, into out: inout [UInt8]) {
-        head.bytes.withUnsafeReadableBytes { raw in
-            for byte in raw[range] { jsonByte(byte, into: &out, escapingNonASCII: true) }
+        head.bytes.withUnsafeReadableBytes { raw in escapedJSON(UnsafeRawBufferPointer(rebasing: raw[range]), into: &out) }
+    }
+
+    private static func escapedJSON(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+        guard bytes.contains(where: { $0 < 0x20 || $0 >= 0x7F || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+            out.append(contentsOf: bytes)
+            return
         }
+        for byte in bytes { jsonByte(byte, into: &out, escapingNonASCII: true) }
     }
 
     private static func jsonByte(_ byte: UInt8, into out: inout [UInt8], escapingNonASCII: Bool = false) {
@@ -168,11 +212,11 @@ struct AccessLogRecord {
             out.append(UInt8(ascii: "\\"))
             out.append(byte)
         case 0..<0x20, 0x7F:
-            out.append(contentsOf: "\\u00".utf8)
+            Self.literal("\\u00", into: &out)
             out.append(hex[Int(byte >> 4)])
             out.append(hex[Int(byte & 0xF)])
         case 0x80...0xFF where escapingNonASCII:
-            out.append(contentsOf: "\\u00".utf8)
+            Self.literal("\\u00", into: &out)
             out.append(hex[Int(byte >> 4)])
             out.append(hex[Int(byte & 0xF)])
         default:
@@ -204,6 +248,11 @@ struct AccessLogRecord {
             rest %= divisor
             divisor /= 10
         }
+    }
+
+    /// Text the proxy writes itself, copied in one piece.
+    private static func literal(_ text: StaticString, into out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     private static let hex = Array("0123456789abcdef".utf8)

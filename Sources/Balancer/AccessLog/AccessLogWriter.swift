@@ -1,6 +1,7 @@
 import BalancerConfig
 import Dispatch
 import Logging
+import NIOCore
 import Synchronization
 
 #if canImport(Glibc)
@@ -11,10 +12,11 @@ import Darwin
 
 /// Appends access log lines to a file without ever making an event loop wait for the disk.
 ///
-/// Event loops format each record straight into a shared in-memory buffer, under a lock held only for that.
-/// A serial background queue takes the buffer's bytes at most ``flushDelay`` later (sooner when half of
-/// ``capacity`` is used) and writes them. The buffer is bounded: when the disk cannot keep up, lines are dropped
-/// and counted (``linesDropped``, `evenkeel_access_log_dropped_lines_total`) instead of memory growing or requests
+/// Each event loop formats its records straight into a buffer of its own (``Shard``), so loops never contend for
+/// one lock or one cache line. A serial background queue takes a buffer's bytes at most ``flushDelay`` after its
+/// first line (sooner when half of ``capacity`` is used) and writes them; lines of different loops are therefore
+/// in order per loop, not across loops. Each buffer is bounded: when the disk cannot keep up, lines are dropped and
+/// counted (``linesDropped``, `evenkeel_access_log_dropped_lines_total`) instead of memory growing or requests
 /// slowing down. Opening the file again (every reload does) lets log rotation move it away.
 public final class AccessLogWriter: Sendable {
     /// Most bytes waiting to be written; lines past it are dropped.
@@ -22,14 +24,19 @@ public final class AccessLogWriter: Sendable {
     /// How long a line may wait before it is written.
     public let flushDelay: Duration
 
-    private struct Buffer {
-        var bytes: [UInt8] = []
-        var lines = 0
-        /// An emptied buffer handed back by the last write, so filling the next allocates nothing.
-        var recycled: [UInt8] = []
-        var flushScheduled = false
-        var urgentFlushScheduled = false
-        var dropped = 0
+    /// The lines one event loop has formatted and the background queue has not written yet.
+    final class Shard: Sendable {
+        fileprivate struct Buffer {
+            var bytes: [UInt8] = []
+            var lines = 0
+            /// An emptied buffer handed back by the last write, so filling the next allocates nothing.
+            var recycled: [UInt8] = []
+            var flushScheduled = false
+            var urgentFlushScheduled = false
+            var dropped = 0
+        }
+
+        fileprivate let buffer = Mutex(Buffer())
     }
 
     private struct Output {
@@ -41,7 +48,8 @@ public final class AccessLogWriter: Sendable {
         var failing = false
     }
 
-    private let buffer = Mutex(Buffer())
+    /// One per event loop that has logged (or asked for its shard), created on first use.
+    private let shards = Mutex<[ObjectIdentifier: Shard]>([:])
     /// Touched only on `queue` (and under its lock), so writes and reopenings never interleave.
     private let output = Mutex(Output())
     private let queue = DispatchQueue(label: "evenkeel.access-log")
@@ -60,8 +68,22 @@ public final class AccessLogWriter: Sendable {
     /// Lines written to the file so far.
     public var linesWritten: Int { output.withLock { $0.written } }
 
-    /// Lines lost: dropped because the buffer was full, or in a write that failed.
-    public var linesDropped: Int { buffer.withLock { $0.dropped } + output.withLock { $0.failed } }
+    /// Lines lost: dropped because a buffer was full, or in a write that failed.
+    public var linesDropped: Int {
+        allShards.reduce(0) { $0 + $1.buffer.withLock { $0.dropped } } + output.withLock { $0.failed }
+    }
+
+    private var allShards: [Shard] { shards.withLock { Array($0.values) } }
+
+    /// The buffer of event loop `loop` (each connection asks once, when it is set up).
+    func shard(for loop: any EventLoop) -> Shard {
+        shards.withLock { all in
+            if let shard = all[ObjectIdentifier(loop)] { return shard }
+            let shard = Shard()
+            all[ObjectIdentifier(loop)] = shard
+            return shard
+        }
+    }
 
     /// Opens `path` for appending (creating it if missing) and makes it the file lines go to, after the lines
     /// waiting for the old one are written there. Opening the same path again is how a rotated log is let go.
@@ -72,7 +94,7 @@ public final class AccessLogWriter: Sendable {
             throw .cannotOpen(path: path, reason: String(cString: strerror(errno)))
         }
         queue.sync {
-            writePending()
+            writeAllPending()
             output.withLock { o in
                 if let old = o.descriptor { closeDescriptor(old) }
                 o.descriptor = descriptor
@@ -85,7 +107,7 @@ public final class AccessLogWriter: Sendable {
     /// Writes the lines waiting and closes the file; later lines are not kept.
     public func close() {
         queue.sync {
-            writePending()
+            writeAllPending()
             output.withLock { o in
                 if let old = o.descriptor { closeDescriptor(old) }
                 o.descriptor = nil
@@ -94,9 +116,10 @@ public final class AccessLogWriter: Sendable {
         }
     }
 
-    /// Adds `record` as one line in `format`. Called on event loops: it formats into memory and returns.
-    func append(_ record: AccessLogRecord, format: AccessLogConfig.Format) {
-        let schedule = buffer.withLock { b -> (later: Bool, now: Bool) in
+    /// Adds `record` as one line in `format` to `shard`, the buffer of the calling event loop. It formats into memory
+    /// and returns.
+    func append(_ record: AccessLogRecord, format: AccessLogConfig.Format, to shard: Shard) {
+        let schedule = shard.buffer.withLock { b -> (later: Bool, now: Bool) in
             guard b.bytes.count < capacity else {
                 b.dropped += 1
                 return (false, false)
@@ -112,9 +135,9 @@ public final class AccessLogWriter: Sendable {
         if schedule.later {
             let (seconds, attoseconds) = flushDelay.components
             let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
-            queue.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { self.writePending() }
+            queue.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { self.writePending(shard) }
         }
-        if schedule.now { queue.async { self.writePending() } }
+        if schedule.now { queue.async { self.writePending(shard) } }
     }
 
     /// Runs `body` while writing is held up, as a disk that cannot keep up would (for tests of a full buffer).
@@ -125,9 +148,14 @@ public final class AccessLogWriter: Sendable {
         gate.signal()
     }
 
-    /// Takes the waiting lines and writes them to the file. Runs on `queue` only.
-    private func writePending() {
-        var (chunk, lines) = buffer.withLock { b -> ([UInt8], Int) in
+    /// Writes the lines waiting in every shard. Runs on `queue` only.
+    private func writeAllPending() {
+        for shard in allShards { writePending(shard) }
+    }
+
+    /// Takes the lines waiting in `shard` and writes them to the file. Runs on `queue` only.
+    private func writePending(_ shard: Shard) {
+        var (chunk, lines) = shard.buffer.withLock { b -> ([UInt8], Int) in
             var taken = b.recycled
             swap(&taken, &b.bytes)
             b.recycled = []
@@ -139,7 +167,7 @@ public final class AccessLogWriter: Sendable {
         defer {
             chunk.removeAll(keepingCapacity: true)
             // A buffer that grew unusually large is not kept for the next lines.
-            if chunk.capacity <= capacity * 2 { buffer.withLock { $0.recycled = chunk } }
+            if chunk.capacity <= capacity * 2 { shard.buffer.withLock { $0.recycled = chunk } }
         }
         guard lines > 0 else { return }
         output.withLock { o in

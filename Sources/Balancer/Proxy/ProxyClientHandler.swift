@@ -62,6 +62,8 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     /// When the request head of the exchange in progress was read; the clock is read only while the configuration
     /// has an access log.
     private var exchangeBegan: NIODeadline?
+    /// This event loop's access log buffer, looked up at the first line the connection logs.
+    private var accessLogShard: AccessLogWriter.Shard?
 
     init(runtime: BalancerRuntime, connections: UpstreamConnectionPool, timeouts: ClientTimeoutHandler, shutdown: ShutdownSignal, maxHeadBytes: Int) {
         self.runtime = runtime
@@ -605,9 +607,8 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         let record = AccessLogRecord(
             time: UTCTimestamp.now, client: clientIP, head: ex.head, status: status, bytesSent: bytesSent,
             pool: ex.pool.config.name, backend: backend.map { ex.pool.backends[$0].config.name }, attempts: ex.attempts,
-            upstreamTime: upstreamTime, duration: elapsed(until: now), requestID: ex.requestID, outcome: outcome)
-        bytesSent = 0
-        runtime.accessLog.append(record, format: format)
+            upstreamTime: upstreamTime, duration: elapsed(until: now), requestID: ex.requestIDBytes, outcome: outcome)
+        appendAccessLog(record, format)
     }
 
     /// Writes the access log line of a request the proxy answered before any exchange began: one whose head could
@@ -617,8 +618,15 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         let record = AccessLogRecord(
             time: UTCTimestamp.now, client: clientIP, head: head, status: status, bytesSent: bytesSent, pool: nil, backend: nil,
             attempts: 0, upstreamTime: nil, duration: head == nil ? nil : elapsed(until: nil), requestID: nil, outcome: .local)
+        appendAccessLog(record, format)
+    }
+
+    private func appendAccessLog(_ record: AccessLogRecord, _ format: AccessLogConfig.Format) {
         bytesSent = 0
-        runtime.accessLog.append(record, format: format)
+        guard let context else { return }
+        let shard = accessLogShard ?? runtime.accessLog.shard(for: context.eventLoop)
+        accessLogShard = shard
+        runtime.accessLog.append(record, format: format, to: shard)
     }
 
     /// Time since the request head of the exchange in progress was read, at `now` (read from the clock when nil).

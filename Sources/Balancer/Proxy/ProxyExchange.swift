@@ -62,11 +62,14 @@ final class ProxyExchange {
         (head.text(head.method), head.text(head.target))
     }
 
-    /// The request's `X-Request-ID` as sent upstream, for log lines: the client's, or the one the proxy made, which
-    /// ``HeadWriter`` writes as the head's last field (32 hex digits, then CRLF and the empty line).
-    var requestID: String? {
-        if head.headers.hasRequestID { return head.values(of: "x-request-id").first }
-        return upstreamHead.getString(at: upstreamHead.writerIndex - 36, length: 32)
+    /// The request's `X-Request-ID` as sent upstream, for log lines: the client's, or the one the proxy made.
+    var requestID: String? { requestIDBytes.map { String(buffer: $0) } }
+
+    /// ``requestID`` as bytes, for the access log: the proxy's own id is a view of the head sent upstream, where
+    /// ``HeadWriter`` writes it as the last field (32 hex digits, then CRLF and the empty line), so it is not copied.
+    var requestIDBytes: ByteBuffer? {
+        if head.headers.hasRequestID { return head.values(of: "x-request-id").first.map { ByteBuffer(string: $0) } }
+        return upstreamHead.getSlice(at: upstreamHead.writerIndex - 36, length: 32)
     }
 
     /// Backends this exchange has been sent to (never the same one twice).

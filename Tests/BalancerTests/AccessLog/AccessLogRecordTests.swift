@@ -10,7 +10,7 @@ struct AccessLogRecordTests {
         AccessLogRecord(
             time: UTCTimestamp(millisecondsSince1970: 1_795_684_443_512), client: "10.0.0.7",
             head: try RequestHead(ByteBuffer(string: request)), status: status, bytesSent: 5120, pool: "web", backend: "app2",
-            attempts: 2, upstreamTime: .microseconds(412), duration: .microseconds(1_000_530), requestID: "abc123", outcome: outcome)
+            attempts: 2, upstreamTime: .microseconds(412), duration: .microseconds(1_000_530), requestID: ByteBuffer(string: "abc123"), outcome: outcome)
     }
 
     func line(_ record: AccessLogRecord, _ format: AccessLogConfig.Format) -> String {
@@ -39,6 +39,12 @@ struct AccessLogRecordTests {
             let c = calendar.dateComponents([.year, .month, .day], from: date)
             let expected = String(format: "%04d-%02d-%02dT12:34:56.789Z", c.year!, c.month!, c.day!)
             #expect(UTCTimestamp(millisecondsSince1970: milliseconds).text == expected)
+        }
+    }
+
+    @Test func eachOutcomeIsWrittenAsItsName() throws {
+        for outcome in AccessLogRecord.Outcome.allCases {
+            #expect(line(try record("GET / HTTP/1.0\r\n\r\n", outcome: outcome), .text).contains(" outcome=\(outcome.rawValue) "))
         }
     }
 

@@ -3,6 +3,7 @@ import BalancerConfig
 import Foundation
 import Logging
 import NIOCore
+import NIOEmbedded
 import Testing
 
 @Suite("Access log writer")
@@ -18,8 +19,11 @@ struct AccessLogWriterTests {
     func record(_ n: Int) -> AccessLogRecord {
         AccessLogRecord(
             time: UTCTimestamp(millisecondsSince1970: 0), client: "127.0.0.1", head: nil, status: 200, bytesSent: n, pool: "web",
-            backend: "a", attempts: 1, upstreamTime: nil, duration: nil, requestID: "r\(n)", outcome: .relayed)
+            backend: "a", attempts: 1, upstreamTime: nil, duration: nil, requestID: ByteBuffer(string: "r\(n)"), outcome: .relayed)
     }
+
+    /// The buffer of one event loop of the test.
+    static let loop = EmbeddedEventLoop()
 
     func lines(_ path: String) -> [String] {
         ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
@@ -35,7 +39,7 @@ struct AccessLogWriterTests {
         let path = dir.appendingPathComponent("access.log").path
         let writer = AccessLogWriter(logger: Self.quiet)
         try writer.open(path: path)
-        for n in 0..<3 { writer.append(record(n), format: .text) }
+        for n in 0..<3 { writer.append(record(n), format: .text, to: writer.shard(for: Self.loop)) }
         try await eventually { lines(path).count == 3 }
         #expect(lines(path).enumerated().allSatisfy { n, line in line.hasSuffix("pool=web backend=a attempts=1 upstream=- duration=- outcome=relayed id=r\(n)") })
         #expect(writer.linesWritten == 3)
@@ -43,12 +47,35 @@ struct AccessLogWriterTests {
         writer.close()
     }
 
+    @Test func eachEventLoopHasItsOwnBufferAndAllReachTheFile() throws {
+        let dir = try temporaryDirectory()
+        let path = dir.appendingPathComponent("access.log").path
+        let writer = AccessLogWriter(capacity: 1000, flushDelay: .seconds(60), logger: Self.quiet)
+        try writer.open(path: path)
+        let other = EmbeddedEventLoop()
+        #expect(writer.shard(for: Self.loop) === writer.shard(for: Self.loop))
+        #expect(writer.shard(for: Self.loop) !== writer.shard(for: other))
+        writer.withWritesHeld {
+            // Each buffer takes about ten lines before it is full; the drops of both are counted.
+            for n in 0..<20 {
+                writer.append(record(n), format: .text, to: writer.shard(for: Self.loop))
+                writer.append(record(100 + n), format: .text, to: writer.shard(for: other))
+            }
+        }
+        writer.close()
+        let written = lines(path)
+        #expect(written.filter { $0.hasSuffix("id=r1") }.count == 1)
+        #expect(written.filter { $0.hasSuffix("id=r101") }.count == 1)
+        #expect(written.count + writer.linesDropped == 40)
+        #expect(written.count >= 18)
+    }
+
     @Test func closingWritesWhatIsWaiting() throws {
         let dir = try temporaryDirectory()
         let path = dir.appendingPathComponent("access.log").path
         let writer = AccessLogWriter(flushDelay: .seconds(60), logger: Self.quiet)
         try writer.open(path: path)
-        writer.append(record(1), format: .json)
+        writer.append(record(1), format: .json, to: writer.shard(for: Self.loop))
         #expect(lines(path).isEmpty)
         writer.close()
         #expect(lines(path).count == 1)
@@ -62,7 +89,7 @@ struct AccessLogWriterTests {
         let writer = AccessLogWriter(capacity: 1000, logger: Self.quiet)
         try writer.open(path: path)
         writer.withWritesHeld {
-            for n in 0..<50 { writer.append(record(n), format: .text) }
+            for n in 0..<50 { writer.append(record(n), format: .text, to: writer.shard(for: Self.loop)) }
         }
         writer.close()
         let written = lines(path)
@@ -79,11 +106,11 @@ struct AccessLogWriterTests {
         let rotated = dir.appendingPathComponent("access.log.1").path
         let writer = AccessLogWriter(logger: Self.quiet)
         try writer.open(path: path)
-        writer.append(record(1), format: .text)
+        writer.append(record(1), format: .text, to: writer.shard(for: Self.loop))
         try FileManager.default.moveItem(atPath: path, toPath: rotated)
         // As logrotate does: move the file, then make the writer open the path again.
         try writer.open(path: path)
-        writer.append(record(2), format: .text)
+        writer.append(record(2), format: .text, to: writer.shard(for: Self.loop))
         writer.close()
         #expect(lines(rotated).count == 1 && lines(rotated)[0].hasSuffix("id=r1"))
         #expect(lines(path).count == 1 && lines(path)[0].hasSuffix("id=r2"))
@@ -99,7 +126,7 @@ struct AccessLogWriterTests {
             try writer.open(path: missing)
         }
         #expect("\(AccessLogError.cannotOpen(path: missing, reason: "No such file or directory"))".contains("access_log.path"))
-        writer.append(record(7), format: .text)
+        writer.append(record(7), format: .text, to: writer.shard(for: Self.loop))
         writer.close()
         #expect(lines(path).count == 1)
     }
