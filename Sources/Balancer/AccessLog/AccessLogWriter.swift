@@ -55,7 +55,7 @@ public final class AccessLogWriter: Sendable {
     private let queue = DispatchQueue(label: "evenkeel.access-log")
     private let logger: Logger
 
-    /// Creates a writer with no file open: ``append(_:format:)`` drops nothing and writes nothing until ``open(path:)``.
+    /// Creates a writer with no file open: lines appended before ``open(path:)`` (or after ``close()``) are discarded.
     public init(capacity: Int = 4 << 20, flushDelay: Duration = .milliseconds(100), logger: Logger) {
         self.capacity = capacity
         self.flushDelay = flushDelay
@@ -93,6 +93,16 @@ public final class AccessLogWriter: Sendable {
         guard descriptor >= 0 else {
             throw .cannotOpen(path: path, reason: String(cString: strerror(errno)))
         }
+        switchOutput(to: descriptor, path: path)
+    }
+
+    /// Writes the lines waiting and closes the file; later lines are not kept.
+    public func close() {
+        switchOutput(to: nil, path: nil)
+    }
+
+    /// Writes the lines waiting to the file open now, closes it, and makes `descriptor` the one lines go to.
+    private func switchOutput(to descriptor: Int32?, path: String?) {
         queue.sync {
             writeAllPending()
             output.withLock { o in
@@ -100,18 +110,6 @@ public final class AccessLogWriter: Sendable {
                 o.descriptor = descriptor
                 o.path = path
                 o.failing = false
-            }
-        }
-    }
-
-    /// Writes the lines waiting and closes the file; later lines are not kept.
-    public func close() {
-        queue.sync {
-            writeAllPending()
-            output.withLock { o in
-                if let old = o.descriptor { closeDescriptor(old) }
-                o.descriptor = nil
-                o.path = nil
             }
         }
     }
