@@ -150,8 +150,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     /// Answers a request the reader refused (malformed, ambiguous or too large) and closes the connection.
     private func refuse(_ error: WireError) {
         if case .proxying(let ex) = state, ex.responseStarted {
-            ex.cutOff = true
-            context?.close(promise: nil)
+            cutOff(ex)
             return
         }
         localResponse(status: HTTPResponseStatus(statusCode: error.status), message: "malformed request: \(error)", close: true)
@@ -240,18 +239,15 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         headHeld = false
         switch state {
         case .proxying(let ex), .tunneling(let ex):
-            let backend = ex.backend ?? ex.lastBackend
             if let upstream = ex.upstream {
                 ex.upstream = nil
                 upstream.close()
             }
             releaseSlot(ex, latency: nil)
             if case .tunneling = state {
-                logAccess(ex, status: 101, outcome: .tunnel, backend: backend)
+                logAccess(ex, status: ex.responseStatus, outcome: .tunnel)
             } else {
-                logAccess(
-                    ex, status: ex.responseStarted ? ex.responseStatus : 499, outcome: ex.cutOff ? .cutOff : .clientClosed,
-                    backend: backend)
+                logAccess(ex, status: ex.responseStarted ? ex.responseStatus : 499, outcome: ex.cutOff ? .cutOff : .clientClosed)
             }
         case .awaitingRequest, .discarding, .closed:
             break
@@ -461,9 +457,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         } else {
             logFailure(ex, .clientStoppedReading(after: after), retrying: false, requestID: ex.requestID)
         }
-        // Closing the client closes the backend's connection and frees the slot (channelInactive).
-        ex.cutOff = true
-        context.close(promise: nil)
+        cutOff(ex)
     }
 
     private func responseTimedOut(_ ex: ProxyExchange) {
@@ -501,8 +495,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         let requestID = ex.requestID
         logFailure(ex, failure, retrying: false, requestID: requestID)
         if ex.responseStarted {
-            ex.cutOff = true
-            context?.close(promise: nil)
+            cutOff(ex)
             return
         }
         var headers: [(String, String)] = []
@@ -539,11 +532,18 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         }
         releaseSlot(ex, latency: nil)
         if ex.responseStarted {
-            ex.cutOff = true
-            context?.close(promise: nil)
+            cutOff(ex)
         } else {
             localResponse(status: .payloadTooLarge, message: "request body larger than \(ex.generation.config.limits.maxBodyBytes) bytes", close: true)
         }
+    }
+
+    /// Ends a response already under way by closing the client's connection: the only way to tell the client it is
+    /// incomplete. Closing also closes the backend's connection and frees the slot (channelInactive), and the access
+    /// log says `cut_off`.
+    private func cutOff(_ ex: ProxyExchange) {
+        ex.cutOff = true
+        context?.close(promise: nil)
     }
 
     /// Closes the connection once everything written before has gone out (writes complete in order), or after
@@ -579,7 +579,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
             allocator: context.channel.allocator)
         bytesSent += response.readableBytes
         if let exchange {
-            logAccess(exchange, status: Int(status.code), outcome: .local, backend: exchange.lastBackend)
+            logAccess(exchange, status: Int(status.code), outcome: .local)
         } else {
             logAccess(head: head, status: Int(status.code))
         }
@@ -595,18 +595,16 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
 
     // MARK: Access log
 
-    /// Writes the access log line of exchange `ex`, once, if the configuration it began under has an access log.
-    /// `backend` is the index of the backend that answered last, `upstreamTime` how long it took when it answered
-    /// whole.
+    /// Writes the access log line of exchange `ex`, once, if the configuration it began under has an access log. The
+    /// backend named is the one tried last; `upstreamTime` is how long it took, when it answered whole.
     private func logAccess(
-        _ ex: ProxyExchange, status: Int, outcome: AccessLogRecord.Outcome, backend: Int?, upstreamTime: Duration? = nil,
-        now: NIODeadline? = nil
+        _ ex: ProxyExchange, status: Int, outcome: AccessLogRecord.Outcome, upstreamTime: Duration? = nil, now: NIODeadline? = nil
     ) {
         guard let format = ex.generation.accessLogFormat, !ex.accessLogged else { return }
         ex.accessLogged = true
         let record = AccessLogRecord(
             time: UTCTimestamp.now, client: clientIP, head: ex.head, status: status, bytesSent: bytesSent,
-            pool: ex.pool.config.name, backend: backend.map { ex.pool.backends[$0].config.name }, attempts: ex.attempts,
+            pool: ex.pool.config.name, backend: ex.lastBackend.map { ex.pool.backends[$0].config.name }, attempts: ex.attempts,
             upstreamTime: upstreamTime, duration: elapsed(until: now), requestID: ex.requestIDBytes, outcome: outcome)
         appendAccessLog(record, format)
     }
@@ -727,7 +725,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
             }
         }
         writeHeldHead()
-        logAccess(ex, status: ex.responseStatus, outcome: .relayed, backend: index, upstreamTime: latency, now: now)
+        logAccess(ex, status: ex.responseStatus, outcome: .relayed, upstreamTime: latency, now: now)
         let keepAlive = ex.keepAlive && ex.requestComplete && !shutdown.isShuttingDown
         state = keepAlive ? .awaitingRequest : .discarding
         if keepAlive {
@@ -776,9 +774,8 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     func upstreamTunnelClosed() {
         guard case .tunneling(let ex) = state, let context else { return }
         ex.upstream = nil
-        let backend = ex.backend
         releaseSlot(ex, latency: nil)
-        logAccess(ex, status: 101, outcome: .tunnel, backend: backend)
+        logAccess(ex, status: ex.responseStatus, outcome: .tunnel)
         closeWhenWritten(context)
     }
 
@@ -797,9 +794,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         let failure: ProxyFailure =
             if let fault = error as? WireError { .invalidResponse(backend: name, reason: fault.description) } else { .upstreamClosed(backend: name) }
         if ex.responseStarted {
-            logFailure(ex, failure, retrying: false, requestID: ex.requestID)
-            ex.cutOff = true
-            context?.close(promise: nil)
+            fail(ex, failure)
         } else {
             attemptFailed(ex, failure, connectFailure: false)
         }
