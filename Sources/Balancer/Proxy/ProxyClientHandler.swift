@@ -310,7 +310,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         let upstreamHead = requestHead
         Self.dropIfLarge(&requestHead)
         reader.startBody(head.bodyFraming)
-        let ex = ProxyExchange(head: head, upstreamHead: upstreamHead, generation: generation, pool: pool, key: key, keepAlive: keepAlive)
+        let ex = ProxyExchange(head: consume head, upstreamHead: upstreamHead, generation: generation, pool: pool, key: key, keepAlive: keepAlive)
         state = .proxying(ex)
         startAttempt(ex)
     }

@@ -18,11 +18,14 @@ struct HeadBuilder {
         append(UnsafeRawBufferPointer(rebasing: source[range]))
     }
 
+    /// Copies a literal. Literals must come here and not to ``append(contentsOf:)``: a `String` costs a retain, a
+    /// release and an out-of-line call per append, and a head has about fifteen literals.
     mutating func append(_ literal: StaticString) {
         append(UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
-    mutating func append(_ text: String) {
+    /// Copies the UTF-8 of `text`, a value known only at run time (a name from the configuration, an address).
+    mutating func append(contentsOf text: String) {
         var text = text
         text.withUTF8 { append(UnsafeRawBufferPointer($0)) }
     }

@@ -42,7 +42,7 @@ enum HeadWriter {
             }
             if let hostIfMissing {
                 w.append("host: ")
-                w.append(hostIfMissing)
+                w.append(contentsOf: hostIfMissing)
                 w.append("\r\n")
             }
             var priorForwardedFor: [Range<Int>] = []
@@ -66,7 +66,7 @@ enum HeadWriter {
                 }
                 if let clientIP {
                     if !priorForwardedFor.isEmpty { w.append(", ") }
-                    w.append(clientIP)
+                    w.append(contentsOf: clientIP)
                 }
                 w.append("\r\n")
             }
@@ -105,9 +105,9 @@ enum HeadWriter {
                     || (field.name.count == backendHeaderLength && WireBytes.equalsIgnoringCase(source, field.name, text: backendHeader))
             })
             if chunkedToClient { w.append("transfer-encoding: chunked\r\n") }
-            w.append(backendHeader)
+            w.append(contentsOf: backendHeader)
             w.append(": ")
-            w.append(backendName)
+            w.append(contentsOf: backendName)
             w.append("\r\n")
             if webSocket {
                 copyUpgradeFields(head.headers, from: source, into: &w)
