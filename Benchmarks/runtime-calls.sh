@@ -19,8 +19,8 @@ source Benchmarks/common.sh
 install_missing wrk:wrk nginx:nginx-light perf:linux-perf
 build_release
 start_work
-core=$(find /opt/swift /usr/lib -name libswiftCore.so -path '*linux*' 2>/dev/null | head -1)
-ldd "$bin" | grep -q "$core" || core=$(ldd "$bin" | awk '/libswiftCore.so/ {print $3}')
+core=$(ldd "$bin" | awk '/libswiftCore.so/ {print $3}')
+[[ -n $core ]] || { echo "$bin does not load libswiftCore.so (static standard library?): nothing to probe" >&2; exit 1; }
 up=$(free_port); up2=$(free_port); proxy=$(free_port); admin=$(free_port)
 head -c 512 /dev/urandom | base64 > "$work/index.html"
 chmod a+rx "$work"  # nginx's workers run as nobody
@@ -84,10 +84,10 @@ def load(name):
         parts = line.split()
         if len(parts) >= 3:
             addresses.append(int(parts[0], 16)); symbols.append(parts[2])
-    def symbol(address):
+    def symbol(address):  # the binary's symbol at or below `address`, nil outside it (the runtime, the heap)
         offset = address - base
         i = bisect.bisect_right(addresses, offset) - 1
-        return symbols[i] if 0 <= offset < 0x40000000 and i >= 0 else None
+        return symbols[i] if 0 <= offset <= addresses[-1] and i >= 0 else None
     counts = collections.Counter()
     for line in open(f"{work}/{name}.calls"):
         m = re.search(r"evenkeel_(retain|release).*type=0x([0-9a-f]+) caller=0x([0-9a-f]+)", line)
