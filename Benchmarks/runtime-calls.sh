@@ -54,6 +54,7 @@ measure() {
   local name=$1 binary=$2
   "$binary" balance --threads 2 --config "$work/evenkeel.yaml" > "$work/$name.log" 2>&1 &
   local pid=$! tries=0
+  pids+=($pid)  # stopped on exit if this fails halfway
   until curl -sf -o /dev/null "http://127.0.0.1:$proxy/index.html"; do
     sleep 0.2; tries=$((tries + 1))
     if ((tries > 50)) || ! kill -0 "$pid" 2>/dev/null; then echo "$binary did not start:" >&2; cat "$work/$name.log" >&2; exit 1; fi
