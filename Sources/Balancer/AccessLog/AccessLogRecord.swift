@@ -75,15 +75,15 @@ struct AccessLogRecord {
         } else {
             Self.literal("-\" ", into: &out)
         }
-        Self.decimal(status, into: &out)
+        out.appendDecimal(status)
         out.append(UInt8(ascii: " "))
-        Self.decimal(bytesSent, into: &out)
+        out.appendDecimal(bytesSent)
         Self.literal(" pool=", into: &out)
         Self.plain(pool, into: &out)
         Self.literal(" backend=", into: &out)
         Self.plain(backend, into: &out)
         Self.literal(" attempts=", into: &out)
-        Self.decimal(attempts, into: &out)
+        out.appendDecimal(attempts)
         Self.literal(" upstream=", into: &out)
         Self.seconds(upstreamTime, into: &out)
         Self.literal(" duration=", into: &out)
@@ -114,15 +114,15 @@ struct AccessLogRecord {
             Self.literal(",\"method\":null,\"target\":null,\"protocol\":null", into: &out)
         }
         Self.literal(",\"status\":", into: &out)
-        Self.decimal(status, into: &out)
+        out.appendDecimal(status)
         Self.literal(",\"bytes\":", into: &out)
-        Self.decimal(bytesSent, into: &out)
+        out.appendDecimal(bytesSent)
         Self.literal(",\"pool\":", into: &out)
         Self.jsonString(pool, into: &out)
         Self.literal(",\"backend\":", into: &out)
         Self.jsonString(backend, into: &out)
         Self.literal(",\"attempts\":", into: &out)
-        Self.decimal(attempts, into: &out)
+        out.appendDecimal(attempts)
         Self.literal(",\"upstream_seconds\":", into: &out)
         if upstreamTime == nil { Self.literal("null", into: &out) } else { Self.seconds(upstreamTime, into: &out) }
         Self.literal(",\"duration_seconds\":", into: &out)
@@ -182,13 +182,7 @@ struct AccessLogRecord {
         }
         out.append(UInt8(ascii: "\""))
         var text = value
-        text.withUTF8 { bytes in
-            if bytes.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-                for byte in bytes { jsonByte(byte, into: &out) }
-            } else {
-                out.append(contentsOf: bytes)
-            }
-        }
+        text.withUTF8 { escapedJSON(UnsafeRawBufferPointer($0), escapingNonASCII: false, into: &out) }
         out.append(UInt8(ascii: "\""))
     }
 
@@ -198,37 +192,28 @@ struct AccessLogRecord {
         head.bytes.withUnsafeReadableBytes { raw in escapedJSON(UnsafeRawBufferPointer(rebasing: raw[range]), into: &out) }
     }
 
-    private static func escapedJSON(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
-        guard bytes.contains(where: { $0 < 0x20 || $0 >= 0x7F || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+    /// `bytes` inside a JSON string: `"` and `\\` escaped, control bytes as `\\u00HH`, and bytes past ASCII too when
+    /// `escapingNonASCII` (request bytes, which need not be UTF-8; a configured name is). Bytes that need nothing
+    /// (nearly always all) go in one copy.
+    private static func escapedJSON(_ bytes: UnsafeRawBufferPointer, escapingNonASCII: Bool = true, into out: inout [UInt8]) {
+        func needsUnicodeEscape(_ byte: UInt8) -> Bool { byte < 0x20 || byte == 0x7F || (escapingNonASCII && byte >= 0x80) }
+        func needsBackslash(_ byte: UInt8) -> Bool { byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") }
+        guard bytes.contains(where: { needsUnicodeEscape($0) || needsBackslash($0) }) else {
             out.append(contentsOf: bytes)
             return
         }
-        for byte in bytes { jsonByte(byte, into: &out, escapingNonASCII: true) }
-    }
-
-    private static func jsonByte(_ byte: UInt8, into out: inout [UInt8], escapingNonASCII: Bool = false) {
-        switch byte {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-            out.append(UInt8(ascii: "\\"))
-            out.append(byte)
-        case 0..<0x20, 0x7F:
-            Self.literal("\\u00", into: &out)
-            out.append(hex[Int(byte >> 4)])
-            out.append(hex[Int(byte & 0xF)])
-        case 0x80...0xFF where escapingNonASCII:
-            Self.literal("\\u00", into: &out)
-            out.append(hex[Int(byte >> 4)])
-            out.append(hex[Int(byte & 0xF)])
-        default:
-            out.append(byte)
+        for byte in bytes {
+            if needsBackslash(byte) {
+                out.append(UInt8(ascii: "\\"))
+                out.append(byte)
+            } else if needsUnicodeEscape(byte) {
+                Self.literal("\\u00", into: &out)
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0xF)])
+            } else {
+                out.append(byte)
+            }
         }
-    }
-
-    /// A count in decimal (counts are never negative; one that were would be written as 0).
-    private static func decimal(_ value: Int, into out: inout [UInt8]) {
-        let value = max(value, 0)
-        if value >= 10 { decimal(value / 10, into: &out) }
-        out.append(UInt8(ascii: "0") + UInt8(value % 10))
     }
 
     /// Seconds with six decimals (microseconds), or `-`.
@@ -239,15 +224,9 @@ struct AccessLogRecord {
         }
         let (whole, attoseconds) = duration.components
         let micros = max(0, whole * 1_000_000 + attoseconds / 1_000_000_000_000)
-        decimal(Int(micros / 1_000_000), into: &out)
+        out.appendDecimal(Int(micros / 1_000_000))
         out.append(UInt8(ascii: "."))
-        var rest = micros % 1_000_000
-        var divisor: Int64 = 100_000
-        while divisor > 0 {
-            out.append(UInt8(ascii: "0") + UInt8(rest / divisor))
-            rest %= divisor
-            divisor /= 10
-        }
+        out.appendDigits(micros % 1_000_000, count: 6)
     }
 
     /// Text the proxy writes itself, copied in one piece.

@@ -53,12 +53,15 @@ public final class AccessLogWriter: Sendable {
     /// Touched only on `queue` (and under its lock), so writes and reopenings never interleave.
     private let output = Mutex(Output())
     private let queue = DispatchQueue(label: "evenkeel.access-log")
+    /// ``flushDelay`` as the queue takes it.
+    private let flushInterval: DispatchTimeInterval
     private let logger: Logger
 
     /// Creates a writer with no file open: lines appended before ``open(path:)`` (or after ``close()``) are discarded.
     public init(capacity: Int = 4 << 20, flushDelay: Duration = .milliseconds(100), logger: Logger) {
         self.capacity = capacity
         self.flushDelay = flushDelay
+        self.flushInterval = .nanoseconds(Int(TimeAmount(flushDelay).nanoseconds))
         self.logger = logger
     }
 
@@ -130,11 +133,7 @@ public final class AccessLogWriter: Sendable {
             if now { b.urgentFlushScheduled = true }
             return (later, now)
         }
-        if schedule.later {
-            let (seconds, attoseconds) = flushDelay.components
-            let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
-            queue.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { self.writePending(shard) }
-        }
+        if schedule.later { queue.asyncAfter(deadline: .now() + flushInterval) { self.writePending(shard) } }
         if schedule.now { queue.async { self.writePending(shard) } }
     }
 

@@ -48,19 +48,19 @@ struct UTCTimestamp: Equatable {
     /// Appends the 24 bytes of the ISO 8601 form.
     func write(into out: inout [UInt8]) {
         let f = fields
-        Self.digits(f.year, 4, &out)
+        out.appendDigits(f.year, count: 4)
         out.append(UInt8(ascii: "-"))
-        Self.digits(f.month, 2, &out)
+        out.appendDigits(f.month, count: 2)
         out.append(UInt8(ascii: "-"))
-        Self.digits(f.day, 2, &out)
+        out.appendDigits(f.day, count: 2)
         out.append(UInt8(ascii: "T"))
-        Self.digits(f.hour, 2, &out)
+        out.appendDigits(f.hour, count: 2)
         out.append(UInt8(ascii: ":"))
-        Self.digits(f.minute, 2, &out)
+        out.appendDigits(f.minute, count: 2)
         out.append(UInt8(ascii: ":"))
-        Self.digits(f.second, 2, &out)
+        out.appendDigits(f.second, count: 2)
         out.append(UInt8(ascii: "."))
-        Self.digits(f.millisecond, 3, &out)
+        out.appendDigits(f.millisecond, count: 3)
         out.append(UInt8(ascii: "Z"))
     }
 
@@ -69,18 +69,6 @@ struct UTCTimestamp: Equatable {
         var bytes: [UInt8] = []
         write(into: &bytes)
         return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// `value` in exactly `count` decimal digits (the last `count` of a larger one; years are 0001–9999).
-    private static func digits(_ value: Int64, _ count: Int, _ out: inout [UInt8]) {
-        var divisor: Int64 = 1
-        for _ in 1..<count { divisor *= 10 }
-        var rest = value
-        while divisor > 0 {
-            out.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
-            rest %= divisor
-            divisor /= 10
-        }
     }
 
     private static func floorDivision(_ a: Int64, _ b: Int64) -> (quotient: Int64, remainder: Int64) {
