@@ -56,8 +56,8 @@ package struct MessageReader {
 
     /// Adds bytes read from the connection.
     package mutating func feed(_ incoming: ByteBuffer) {
-        if var buffered = buffer, buffered.readableBytes > 0 {
-            buffer = nil
+        // Taken out of `buffer`, not copied, so appending finds its storage uniquely held and does not copy it.
+        if var buffered = buffer.take(), buffered.readableBytes > 0 {
             var incoming = incoming
             buffered.writeBuffer(&incoming)
             buffer = buffered
@@ -116,16 +116,17 @@ package struct MessageReader {
         case .head:
             return try nextHead()
         case .fixed(let remaining):
-            guard var bytes = buffer, bytes.readableBytes > 0 else { return nil }
+            guard var bytes = buffer.take(), bytes.readableBytes > 0 else { return nil }
             let take = min(remaining, bytes.readableBytes)
-            let slice = bytes.readSlice(length: take)!
-            buffer = bytes
             bodyDataBytes += take
             phase = take == remaining ? .complete : .fixed(remaining: remaining - take)
+            // All that is buffered belongs to the body (the usual case): handed on whole, not sliced.
+            guard take < bytes.readableBytes else { return .body(bytes) }
+            let slice = bytes.readSlice(length: take)!
+            buffer = bytes
             return .body(slice)
         case .untilClose:
-            guard let bytes = buffer, bytes.readableBytes > 0 else { return nil }
-            buffer = nil
+            guard let bytes = buffer.take(), bytes.readableBytes > 0 else { return nil }
             bodyDataBytes += bytes.readableBytes
             return .body(bytes)
         case .chunkSize, .chunkData, .chunkDataEnd, .trailers:
@@ -134,21 +135,15 @@ package struct MessageReader {
     }
 
     private mutating func nextHead() throws(WireError) -> Event? {
-        guard var bytes = buffer, bytes.readableBytes > 0 else { return nil }
+        guard var bytes = buffer.take(), bytes.readableBytes > 0 else { return nil }
         let limit = maxHeadBytes
-        let found: Int? = try bytes.withUnsafeReadableBytes { raw throws(WireError) in
-            // From line end to line end (memchr finds each LF); the head ends at the first empty line. Empty lines
-            // before a request line are ignored (RFC 9112 §2.2); skipped ones count toward the limit.
-            guard let base = raw.baseAddress else { return nil }
-            var index = headScanned
-            while index < raw.count, let hit = memchr(base + index, Int32(WireBytes.lf), raw.count - index) {
-                let lf = base.distance(to: UnsafeRawPointer(hit))
-                guard lf > 0, raw[lf - 1] == WireBytes.cr else { throw .bareLineFeed(line: Self.lineNumber(raw, lf)) }
-                if lf + 1 > limit { throw .headTooLarge(limit: limit) }
-                if lf >= 3, raw[lf - 2] == WireBytes.lf, raw[lf - 3] == WireBytes.cr { return lf + 1 }
-                index = lf + 1
-            }
-            return nil
+        let scanned = headScanned
+        let found: Int?
+        do {
+            found = try bytes.withUnsafeReadableBytes { raw throws(WireError) in try Self.headLength(raw, from: scanned, limit: limit) }
+        } catch {
+            buffer = bytes  // left as it was
+            throw error
         }
         guard let length = found else {
             // Resume at the start of the last, unfinished line (its LF has not arrived).
@@ -157,12 +152,19 @@ package struct MessageReader {
                 while start > 0, raw[start - 1] != WireBytes.lf { start -= 1 }
                 return start
             }
+            buffer = bytes
             if bytes.readableBytes > limit { throw .headTooLarge(limit: limit) }
             return nil
         }
         headScanned = 0
-        var head = bytes.readSlice(length: length)!
-        buffer = bytes
+        var head: ByteBuffer
+        if length == bytes.readableBytes {
+            // Nothing behind the head (no body, nothing pipelined): handed on whole, not sliced.
+            head = bytes
+        } else {
+            head = bytes.readSlice(length: length)!
+            buffer = bytes
+        }
         // Leading CRLFs (allowed between pipelined requests) are not part of the head.
         while head.readableBytes >= 2, head.getInteger(at: head.readerIndex, as: UInt16.self) == 0x0D0A {
             head.moveReaderIndex(forwardBy: 2)
@@ -172,6 +174,23 @@ package struct MessageReader {
         }
         phase = .awaitingFraming
         return .head(head)
+    }
+
+    /// The length of the head at the start of `raw`, through the empty line that ends it; nil while that line has not
+    /// arrived. The search resumes at `from`, the start of the first line not yet seen whole.
+    private static func headLength(_ raw: UnsafeRawBufferPointer, from: Int, limit: Int) throws(WireError) -> Int? {
+        // From line end to line end (memchr finds each LF); the head ends at the first empty line. Empty lines
+        // before a request line are ignored (RFC 9112 §2.2); skipped ones count toward the limit.
+        guard let base = raw.baseAddress else { return nil }
+        var index = from
+        while index < raw.count, let hit = memchr(base + index, Int32(WireBytes.lf), raw.count - index) {
+            let lf = base.distance(to: UnsafeRawPointer(hit))
+            guard lf > 0, raw[lf - 1] == WireBytes.cr else { throw .bareLineFeed(line: Self.lineNumber(raw, lf)) }
+            if lf + 1 > limit { throw .headTooLarge(limit: limit) }
+            if lf >= 3, raw[lf - 2] == WireBytes.lf, raw[lf - 3] == WireBytes.cr { return lf + 1 }
+            index = lf + 1
+        }
+        return nil
     }
 
     private static func lineNumber(_ raw: UnsafeRawBufferPointer, _ index: Int) -> Int {

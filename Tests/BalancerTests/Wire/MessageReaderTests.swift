@@ -99,6 +99,30 @@ struct MessageReaderTests {
         #expect(throws: WireError.headTooLarge(limit: head.utf8.count - 1)) { _ = try events(head, maxHeadBytes: head.utf8.count - 1) }
     }
 
+    @Test func aRefusedHeadLeavesItsBytesInTheReader() {
+        for (text, limit) in [("GET / HTTP/1.1\nHost: x\r\n\r\n", 1024), ("GET / HTTP/1.1\r\nX-Big: " + String(repeating: "v", count: 200), 64)] {
+            var reader = MessageReader(maxHeadBytes: limit)
+            reader.feed(ByteBuffer(string: text))
+            #expect(throws: WireError.self) { _ = try reader.next() }
+            #expect(reader.takeBuffered().map { String(buffer: $0) } == text)
+        }
+    }
+
+    @Test func aWholeReadThatIsOneHeadThenOneBodyIsHandedOnWithoutLoss() throws {
+        var reader = MessageReader(maxHeadBytes: 1024)
+        reader.feed(ByteBuffer(string: "GET /a HTTP/1.1\r\nHost: x\r\n\r\n"))
+        guard case .head(let head) = try reader.next() else { Issue.record("no head"); return }
+        #expect(String(buffer: head) == "GET /a HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(!reader.hasBufferedBytes)
+        reader.startBody(.length(4))
+        reader.feed(ByteBuffer(string: "ab"))
+        reader.feed(ByteBuffer(string: "cd"))
+        guard case .body(let body) = try reader.next() else { Issue.record("no body"); return }
+        #expect(String(buffer: body) == "abcd")
+        guard case .end = try reader.next() else { Issue.record("no end"); return }
+        #expect(try reader.next() == nil)
+    }
+
     @Test func emptyLinesBeforeARequestAreSkipped() throws {
         #expect(try events("\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n") == ["H:GET / HTTP/1.1\r\nHost: x\r\n\r\n", "E"])
     }
