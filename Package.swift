@@ -15,6 +15,10 @@ let package = Package(
         .executable(name: "evenkeel", targets: ["evenkeel"]),
         .library(name: "JobBoard", targets: ["JobBoard"]),
         .library(name: "BalancerConfig", targets: ["BalancerConfig"]),
+        .library(name: "BalancerAPI", targets: ["BalancerAPI"]),
+        .library(name: "HTTPWire", targets: ["HTTPWire"]),
+        .library(name: "Picking", targets: ["Picking"]),
+        .library(name: "Distribution", targets: ["Distribution"]),
         .library(name: "Balancer", targets: ["Balancer"]),
         .library(name: "ConfigCheck", targets: ["ConfigCheck"]),
         .library(name: "LoadGen", targets: ["LoadGen"]),
@@ -37,15 +41,29 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
+        // Shared targets: each holds what two or more parts need, and imports no part.
         .target(
             name: "BalancerConfig",
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
+        .target(name: "BalancerAPI", swiftSettings: swiftSettings),
+        .target(
+            name: "HTTPWire",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "Picking", dependencies: ["BalancerConfig"], swiftSettings: swiftSettings),
+        .target(name: "Distribution", dependencies: ["BalancerConfig", "Picking"], swiftSettings: swiftSettings),
+        // The parts.
         .target(
             name: "Balancer",
             dependencies: [
                 "BalancerConfig",
+                "BalancerAPI",
+                "HTTPWire",
+                "Picking",
+                "Distribution",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -58,13 +76,15 @@ let package = Package(
         ),
         .target(
             name: "ConfigCheck",
-            dependencies: ["BalancerConfig", "Balancer", "LoadGen", .product(name: "Yams", package: "Yams")],
+            dependencies: ["BalancerConfig", "Picking", "Distribution", "LoadGen", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "LoadGen",
             dependencies: [
-                "Balancer",
+                "HTTPWire",
+                "Picking",
+                "Distribution",
                 "BalancerConfig",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -92,12 +112,19 @@ let package = Package(
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
+        // `evenkeel up`'s wiring: replica processes and the balancer configuration written for them.
+        .target(
+            name: "Cluster",
+            dependencies: [.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "evenkeel",
             dependencies: [
                 "JobBoard",
                 "Balancer",
                 "BalancerConfig",
+                "Cluster",
                 "ConfigCheck",
                 "LoadGen",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -117,6 +144,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 "Balancer",
                 "BalancerConfig",
+                "HTTPWire",
+                "Picking",
+                "Distribution",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -130,6 +160,8 @@ let package = Package(
                 "ConfigCheck",
                 "Balancer",
                 "BalancerConfig",
+                "Picking",
+                "Distribution",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -138,9 +170,23 @@ let package = Package(
         ),
         .testTarget(name: "BalancerConfigTests", dependencies: ["BalancerConfig"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "HTTPWireTests",
+            dependencies: ["HTTPWire", "Picking", "BalancerConfig", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ClusterTests", dependencies: ["Cluster", .product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
+        .testTarget(name: "PickingTests", dependencies: ["Picking", "BalancerConfig"], swiftSettings: swiftSettings),
+        .testTarget(name: "DistributionTests", dependencies: ["Distribution", "BalancerConfig"], swiftSettings: swiftSettings),
+        .testTarget(
             name: "BalancerTests",
             dependencies: [
                 "Balancer",
+                "BalancerAPI",
+                "BalancerConfig",
+                "HTTPWire",
+                "Picking",
+                "Distribution",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -3,6 +3,8 @@
 # if needed) and prints the line that points the tests at it:
 #   eval "$(bash .ci/start-postgres.sh)"
 # Idempotent: a cluster already running in the folder is reused. Progress goes to stderr.
+#   --status   exits 0 when the cluster is running, starting nothing
+#   --stop     stops the cluster if it runs
 set -euo pipefail
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   apt-get update -qq >&2
@@ -12,6 +14,14 @@ bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 dir=${EVENKEEL_PG_DIR:-/tmp/evenkeel-postgres}
 port=${EVENKEEL_PG_PORT:-55432}
 as_postgres() { runuser -u postgres -- "$@"; }
+case "${1:-}" in
+  --status) exec runuser -u postgres -- "$bin/pg_ctl" -D "$dir/data" status ;;
+  --stop)
+    if as_postgres "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+      as_postgres "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >&2
+    fi
+    exit 0 ;;
+esac
 if ! as_postgres "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
   rm -rf "$dir"
   mkdir -p "$dir"

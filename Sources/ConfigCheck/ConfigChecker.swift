@@ -1,4 +1,3 @@
-import Balancer
 import BalancerConfig
 import Foundation
 

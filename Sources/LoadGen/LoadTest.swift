@@ -1,9 +1,9 @@
-import Balancer
 import Foundation
 import Histogram
-import Synchronization
 import NIOCore
 import NIOPosix
+import Picking
+import Synchronization
 
 /// A bounded load test against one HTTP server: who to hit, how hard, for how long.
 public struct LoadTest: Sendable {

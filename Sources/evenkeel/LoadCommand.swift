@@ -173,10 +173,16 @@ struct LoadCommand: AsyncParsableCommand {
     /// The balancer configuration's expectation, when `--expect-config` names one.
     func expectedShares() throws -> ExpectedShares? {
         guard let expectConfig else { return nil }
+        let config: BalancerConfiguration
         do {
-            return ExpectedShares(config: try BalancerConfigLoader.load(contentsOf: expectConfig))
+            config = try BalancerConfigLoader.load(contentsOf: expectConfig)
         } catch {
             throw ValidationError(error.description)
+        }
+        do {
+            return try ExpectedShares(config: config)
+        } catch {
+            throw ValidationError("\(expectConfig): \(error.description)")
         }
     }
 

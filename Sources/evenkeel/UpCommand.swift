@@ -1,6 +1,7 @@
 import ArgumentParser
 import Balancer
 import BalancerConfig
+import Cluster
 import ConfigCheck
 import Foundation
 import JobBoard

@@ -31,6 +31,16 @@ struct LoadRunTests {
         #expect(report.errorRate == 0)
     }
 
+    /// One connection against a server that holds every answer from 1 s to 2 s after it starts, for 3 s.
+    static func closedRunAgainstAStall() async throws -> LoadReport {
+        let server = try await StubServer.start(stall: (after: .seconds(1), length: .seconds(1)))
+        let report = await LoadTest(
+            host: "127.0.0.1", port: server.port, mix: .single(path: "/"), model: .closed(connections: 1), duration: 3
+        ).run()
+        await server.stop()
+        return report
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func aOneSecondStallShowsInTheOpenModelsP99ButTheClosedModelHidesIt() async throws {
         // The server holds every answer from 1 s to 2 s after it starts.
@@ -43,11 +53,11 @@ struct LoadRunTests {
         ).run()
         await openServer.stop()
 
-        let closedServer = try await StubServer.start(stall: (after: .seconds(1), length: .seconds(1)))
-        let closed = await LoadTest(
-            host: "127.0.0.1", port: closedServer.port, mix: .single(path: "/"), model: .closed(connections: 1), duration: 3
-        ).run()
-        await closedServer.stop()
+        // One connection sends one request at a time, so its count depends on the CPU it gets: on a machine saturated by
+        // the rest of the suite it can fall below the samples p99 needs. The run is then measured again (at most three
+        // times); the assertions below are the same for every run.
+        var closed = try await Self.closedRunAgainstAStall()
+        for _ in 0..<2 where closed.requests <= 200 { closed = try await Self.closedRunAgainstAStall() }
 
         // Open: a third of the requests were due during the stall; measured from their intended send times they
         // waited up to a second, so p99 is close to 1 s while the median stays fast.

@@ -1,4 +1,4 @@
-import Balancer
+import Picking
 import BalancerConfig
 import Foundation
 import LoadGen

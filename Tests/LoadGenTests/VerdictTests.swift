@@ -80,10 +80,10 @@ struct VerdictTests {
                   - { name: web2, address: 127.0.0.1:9003 }
                   - { name: spare, address: 127.0.0.1:9004, backup: true }
             """)
-        let shares = ExpectedShares(config: config)
+        let shares = try ExpectedShares(config: config)
         #expect(shares.header == "X-Served-By")
         #expect(shares.weights == ["web1": 3, "web2": 1])
-        #expect(ExpectedShares(config: config, path: "/api/v1/jobs").weights == ["api1": 1])
+        #expect(try ExpectedShares(config: config, path: "/api/v1/jobs").weights == ["api1": 1])
     }
 
     @Test func theJSONReportCarriesTheSeriesTheLagAndTheVerdict() throws {

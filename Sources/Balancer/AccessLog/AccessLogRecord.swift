@@ -1,4 +1,5 @@
 import BalancerConfig
+import HTTPWire
 import NIOCore
 
 /// What the access log says about one request: who asked for what, how it ended, where it went and how long it

@@ -1,3 +1,4 @@
+import BalancerAPI
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -59,7 +60,7 @@ final class AdminHandler: ChannelInboundHandler {
         let keepAlive = head.isKeepAlive
         switch (head.method, path) {
         case (.GET, "/admin/stats"):
-            respond(context: context, status: .ok, type: "application/json", body: balancer.stats().json() + "\n", close: !keepAlive)
+            respond(context: context, status: .ok, type: "application/json", body: balancer.stats().json(), close: !keepAlive)
         case (.GET, "/metrics"):
             respond(context: context, status: .ok, type: "text/plain; version=0.0.4; charset=utf-8", body: balancer.metricsText(), close: !keepAlive)
         case (.GET, "/admin/events"):
@@ -105,9 +106,5 @@ final class AdminHandler: ChannelInboundHandler {
         return result
     }
 
-    static func json(_ value: some Encodable) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return ((try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null") + "\n"
-    }
+    static func json(_ value: some Encodable) -> String { BalancerAPIVersion.json(value) }
 }

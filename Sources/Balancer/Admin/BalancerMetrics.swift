@@ -1,3 +1,4 @@
+import BalancerAPI
 import BalancerConfig
 import Prometheus
 import Synchronization
@@ -25,13 +26,13 @@ public final class BalancerMetrics: Sendable {
     /// Creates the registry and the balancer-wide metrics.
     public init() {
         let reloads = MetricNameDescriptor(
-            namespace: "evenkeel", metricName: "config_reload", unitName: "total",
+            namespace: BalancerMetricName.namespace, metricName: BalancerMetricName.configReload.rawValue, unitName: "total",
             helpText: "Configuration reload attempts by result")
         reloadApplied = registry.makeCounter(descriptor: reloads, labels: [("result", "applied")])
         reloadRefused = registry.makeCounter(descriptor: reloads, labels: [("result", "refused")])
         lastReloadSuccess = registry.makeGauge(
             descriptor: MetricNameDescriptor(
-                namespace: "evenkeel", metricName: "config_last_reload_success_timestamp", unitName: "seconds",
+                namespace: BalancerMetricName.namespace, metricName: BalancerMetricName.configLastReloadSuccess.rawValue, unitName: "seconds",
                 helpText: "Unix time of the last successful configuration load or reload"))
     }
 
@@ -51,21 +52,21 @@ public final class BalancerMetrics: Sendable {
     func latencyHistogram(pool: String, backend: String) -> DurationHistogram {
         registry.makeDurationHistogram(
             descriptor: MetricNameDescriptor(
-                namespace: "evenkeel", metricName: "backend_request_duration", unitName: "seconds",
+                namespace: BalancerMetricName.namespace, metricName: BalancerMetricName.backendRequestDuration.rawValue, unitName: "seconds",
                 helpText: "Time from sending a request to a backend until its response completed"),
             labels: [("pool", pool), ("backend", backend)], buckets: Self.latencyBuckets)
     }
 
-    private func gauge(_ name: String, _ help: String, _ labels: [(String, String)], unit: String = "") -> Gauge {
-        registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "evenkeel", metricName: name, unitName: unit, helpText: help), labels: labels)
+    private func gauge(_ name: BalancerMetricName, _ help: String, _ labels: [(String, String)], unit: String = "") -> Gauge {
+        registry.makeGauge(descriptor: MetricNameDescriptor(namespace: BalancerMetricName.namespace, metricName: name.rawValue, unitName: unit, helpText: help), labels: labels)
     }
 
     /// Brings a monotonically growing live count into a Prometheus counter by adding the difference since
     /// the last scrape.
-    private func sync(_ name: String, _ help: String, _ labels: [(String, String)], to value: Int) {
+    private func sync(_ name: BalancerMetricName, _ help: String, _ labels: [(String, String)], to value: Int) {
         let counter = registry.makeCounter(
-            descriptor: MetricNameDescriptor(namespace: "evenkeel", metricName: name, unitName: "total", helpText: help), labels: labels)
-        let key = name + labels.map { "|\($0.0)=\($0.1)" }.joined()
+            descriptor: MetricNameDescriptor(namespace: BalancerMetricName.namespace, metricName: name.rawValue, unitName: "total", helpText: help), labels: labels)
+        let key = name.rawValue + labels.map { "|\($0.0)=\($0.1)" }.joined()
         let delta = exported.withLock { e -> Int in
             let previous = e[key] ?? 0
             e[key] = max(previous, value)
@@ -78,29 +79,29 @@ public final class BalancerMetrics: Sendable {
     /// exposition.
     public func render(_ report: StatsReport, accessLog: AccessLogWriter? = nil) -> String {
         if let accessLog {
-            sync("access_log_lines", "Lines written to the access log", [], to: accessLog.linesWritten)
-            sync("access_log_dropped_lines", "Access log lines lost: the buffer was full or a write failed", [], to: accessLog.linesDropped)
+            sync(.accessLogLines, "Lines written to the access log", [], to: accessLog.linesWritten)
+            sync(.accessLogDroppedLines, "Access log lines lost: the buffer was full or a write failed", [], to: accessLog.linesDropped)
         }
         for pool in report.pools {
-            gauge("pool_queue_depth", "Requests waiting for a backend slot", [("pool", pool.name)]).set(Double(pool.queueDepth))
+            gauge(.poolQueueDepth, "Requests waiting for a backend slot", [("pool", pool.name)]).set(Double(pool.queueDepth))
             for b in report.backends(of: pool) {
                 let labels = [("pool", pool.name), ("backend", b.name)]
-                gauge("backend_expected_share", "Share of the pool's requests the backend should get from weights and health", labels).set(b.expectedShare)
-                gauge("backend_observed_share", "Share of the pool's requests the backend got over the window", labels + [("window", "1m")]).set(b.observedShare1m)
-                gauge("backend_observed_share", "Share of the pool's requests the backend got over the window", labels + [("window", "5m")]).set(b.observedShare5m)
-                gauge("backend_weight", "Configured weight", labels).set(Double(b.weight))
-                gauge("backend_effective_weight", "Weight used for picking now", labels).set(b.effectiveWeight)
-                gauge("backend_in_flight", "Requests in flight", labels).set(Double(b.inFlight))
-                gauge("backend_tunnels", "Open WebSocket tunnels (also counted in flight)", labels).set(Double(b.tunnels))
-                for state in ["healthy", "ejected", "draining", "down"] {
-                    gauge("backend_state", "1 for the backend's current state", labels + [("state", state)]).set(b.state == state ? 1.0 : 0.0)
+                gauge(.backendExpectedShare, "Share of the pool's requests the backend should get from weights and health", labels).set(b.expectedShare)
+                gauge(.backendObservedShare, "Share of the pool's requests the backend got over the window", labels + [("window", "1m")]).set(b.observedShare1m)
+                gauge(.backendObservedShare, "Share of the pool's requests the backend got over the window", labels + [("window", "5m")]).set(b.observedShare5m)
+                gauge(.backendWeight, "Configured weight", labels).set(Double(b.weight))
+                gauge(.backendEffectiveWeight, "Weight used for picking now", labels).set(b.effectiveWeight)
+                gauge(.backendInFlight, "Requests in flight", labels).set(Double(b.inFlight))
+                gauge(.backendTunnels, "Open WebSocket tunnels (also counted in flight)", labels).set(Double(b.tunnels))
+                for state in BackendStatus.allCases {
+                    gauge(.backendState, "1 for the backend's current state", labels + [("state", state.rawValue)]).set(b.state == state ? 1.0 : 0.0)
                 }
-                sync("backend_requests", "Requests sent to the backend", labels, to: b.requests)
+                sync(.backendRequests, "Requests sent to the backend", labels, to: b.requests)
                 for (code, value) in [("1xx", b.responses1xx), ("2xx", b.responses2xx), ("3xx", b.responses3xx), ("4xx", b.responses4xx), ("5xx", b.responses5xx)] {
-                    sync("backend_responses", "Responses by status class", labels + [("code", code)], to: value)
+                    sync(.backendResponses, "Responses by status class", labels + [("code", code)], to: value)
                 }
-                sync("backend_connect_errors", "Failed connection attempts", labels, to: b.connectErrors)
-                sync("backend_retries", "Requests retried away from the backend", labels, to: b.retries)
+                sync(.backendConnectErrors, "Failed connection attempts", labels, to: b.connectErrors)
+                sync(.backendRetries, "Requests retried away from the backend", labels, to: b.retries)
             }
         }
         return registry.emitToString()

@@ -1,3 +1,4 @@
+import BalancerAPI
 import BalancerConfig
 import Synchronization
 

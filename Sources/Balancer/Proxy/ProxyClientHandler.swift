@@ -1,6 +1,8 @@
 import BalancerConfig
+import HTTPWire
 import NIOCore
 import NIOHTTP1
+import Picking
 
 /// The heart of the data path: one per client connection. It admits each request to a pool, leases a
 /// keep-alive upstream connection on the same event loop, streams the request up and the response down

@@ -1,4 +1,5 @@
 import BalancerConfig
+import HTTPWire
 import NIOCore
 
 /// One client request on its way through the proxy: the request as received, the attempts made so far

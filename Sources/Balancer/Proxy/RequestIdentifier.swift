@@ -1,3 +1,6 @@
+import HTTPWire
+import Picking
+
 /// Makes values for `X-Request-ID` when the client did not send one: 32 hex digits.
 ///
 /// Each client connection owns one generator, seeded once from the system's secure source; ids are

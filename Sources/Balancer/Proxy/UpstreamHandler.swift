@@ -1,3 +1,4 @@
+import HTTPWire
 import NIOCore
 
 /// What an upstream connection reports to the client-side handler that currently leases it.

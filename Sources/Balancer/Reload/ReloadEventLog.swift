@@ -1,3 +1,4 @@
+import BalancerAPI
 import Synchronization
 
 /// The most recent reload events, kept in memory (bounded).

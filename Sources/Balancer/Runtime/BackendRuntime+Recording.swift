@@ -1,3 +1,4 @@
+import Distribution
 import Synchronization
 
 extension BackendRuntime {

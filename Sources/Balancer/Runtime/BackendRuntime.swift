@@ -1,4 +1,6 @@
+import BalancerAPI
 import BalancerConfig
+import Distribution
 import Prometheus
 import Synchronization
 

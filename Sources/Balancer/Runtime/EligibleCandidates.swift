@@ -1,3 +1,5 @@
+import Picking
+
 /// The candidates admission picks from, kept from one request to the next.
 ///
 /// Computing them reads every backend's state under its lock: for a pool of 40 backends that was 1.5 µs of every

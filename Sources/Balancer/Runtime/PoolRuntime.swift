@@ -1,5 +1,7 @@
 import BalancerConfig
+import Distribution
 import NIOCore
+import Picking
 import Prometheus
 import Synchronization
 

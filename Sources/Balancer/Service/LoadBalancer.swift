@@ -1,3 +1,4 @@
+import BalancerAPI
 import BalancerConfig
 import Foundation
 import Logging
@@ -142,12 +143,12 @@ public final class LoadBalancer: Sendable {
     private func record(
         trigger: String, result: ReloadEvent.Result, previousHash: String? = nil, newHash: String?, diff: String, error: String?, warnings: [String]
     ) -> ReloadEvent {
-        let now = Date().timeIntervalSince1970
+        let now = Date()
         let event = ReloadEvent(
             time: now, trigger: trigger, result: result, previousHash: previousHash ?? runtime.generation.hash, newHash: newHash,
             diff: diff, error: error, warnings: warnings)
         events.append(event)
-        if result != .unchanged { metrics.recordReload(applied: result == .applied, at: now) }
+        if result != .unchanged { metrics.recordReload(applied: result == .applied, at: now.timeIntervalSince1970) }
         let metadata: Logger.Metadata = ["trigger": "\(trigger)", "hash": "\(newHash ?? "-")", "diff": "\(diff)"]
         switch result {
         case .applied, .unchanged: logger.info("configuration reload \(result.rawValue)", metadata: metadata)

@@ -6,7 +6,7 @@ import Yams
 /// documented default, and semantic rules (unique names, a primary backend per pool, …) are checked here
 /// too, while the source positions are still known.
 public enum BalancerConfigLoader {
-    static let rootSection = "the configuration"
+    package static let rootSection = "the configuration"
 
     /// Reads and parses the file at `path`.
     public static func load(contentsOf path: String) throws(ConfigError) -> BalancerConfiguration {
@@ -35,7 +35,7 @@ public enum BalancerConfigLoader {
         }
     }
 
-    static func syntaxError(_ error: YamlError, file: String) -> ConfigError {
+    package static func syntaxError(_ error: YamlError, file: String) -> ConfigError {
         func at(_ mark: Mark) -> ConfigLocation { ConfigLocation(file: file, line: mark.line, column: mark.column) }
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),

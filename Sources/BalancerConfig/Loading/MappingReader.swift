@@ -2,14 +2,14 @@ import Yams
 
 /// Reads one YAML mapping of a configuration file: rejects unknown keys up front (with the nearest known
 /// key as a hint) and turns each value into a typed one, failing with the value's own line and column.
-struct MappingReader {
-    let file: String
+package struct MappingReader {
+    package let file: String
     /// Human name of the mapping in messages, e.g. `pools[0].health`.
-    let section: String
-    let mapping: Node.Mapping
-    let location: ConfigLocation
+    package let section: String
+    package let mapping: Node.Mapping
+    package let location: ConfigLocation
 
-    init(_ node: Node, section: String, file: String, known: [String]) throws {
+    package init(_ node: Node, section: String, file: String, known: [String]) throws {
         self.file = file
         self.section = section
         self.location = Self.location(of: node, file: file)
@@ -29,28 +29,28 @@ struct MappingReader {
         }
     }
 
-    static func location(of node: Node, file: String) -> ConfigLocation {
+    package static func location(of node: Node, file: String) -> ConfigLocation {
         let mark = node.mark
         return ConfigLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
     }
 
-    func path(_ key: String) -> String { section == BalancerConfigLoader.rootSection ? key : "\(section).\(key)" }
+    package func path(_ key: String) -> String { section == BalancerConfigLoader.rootSection ? key : "\(section).\(key)" }
 
     /// The raw value node for `key`, if present.
-    func node(_ key: String) -> Node? { mapping[key] }
+    package func node(_ key: String) -> Node? { mapping[key] }
 
     /// Where the value for `key` sits (or the mapping itself when the key is absent).
-    func location(_ key: String) -> ConfigLocation {
+    package func location(_ key: String) -> ConfigLocation {
         node(key).map { Self.location(of: $0, file: file) } ?? location
     }
 
     /// Location of the key itself, for messages about the key rather than its value.
-    func keyLocation(_ key: String) -> ConfigLocation {
+    package func keyLocation(_ key: String) -> ConfigLocation {
         for (k, _) in mapping where k.scalar?.string == key { return Self.location(of: k, file: file) }
         return location
     }
 
-    func scalarText(_ key: String, expected: String) throws -> String? {
+    package func scalarText(_ key: String, expected: String) throws -> String? {
         guard let value = node(key) else { return nil }
         guard let scalar = value.scalar else {
             throw ConfigError.wrongType(location(key), key: path(key), expected: expected)
@@ -58,7 +58,7 @@ struct MappingReader {
         return scalar.string
     }
 
-    func string(_ key: String, default fallback: String) throws -> String {
+    package func string(_ key: String, default fallback: String) throws -> String {
         guard let text = try scalarText(key, expected: "a string") else { return fallback }
         guard !text.isEmpty else {
             throw ConfigError.invalidValue(location(key), key: path(key), value: text, expected: "a non-empty string")
@@ -66,12 +66,12 @@ struct MappingReader {
         return text
     }
 
-    func requiredString(_ key: String) throws -> String {
+    package func requiredString(_ key: String) throws -> String {
         guard node(key) != nil else { throw ConfigError.missingKey(location, key: key, section: section) }
         return try string(key, default: "")
     }
 
-    func int(_ key: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
+    package func int(_ key: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
         let expected = "an integer in \(range.lowerBound)...\(range.upperBound)"
         guard let text = try scalarText(key, expected: expected) else { return fallback }
         guard let value = Int(text), range.contains(value) else {
@@ -80,7 +80,7 @@ struct MappingReader {
         return value
     }
 
-    func double(_ key: String, default fallback: Double?, range: ClosedRange<Double>) throws -> Double? {
+    package func double(_ key: String, default fallback: Double?, range: ClosedRange<Double>) throws -> Double? {
         let expected = "a number in \(range.lowerBound)...\(range.upperBound)"
         guard let text = try scalarText(key, expected: expected) else { return fallback }
         guard let value = Double(text), range.contains(value) else {
@@ -89,7 +89,7 @@ struct MappingReader {
         return value
     }
 
-    func bool(_ key: String, default fallback: Bool) throws -> Bool {
+    package func bool(_ key: String, default fallback: Bool) throws -> Bool {
         guard let text = try scalarText(key, expected: "true or false") else { return fallback }
         switch text.lowercased() {
         case "true", "yes", "on": return true
@@ -99,7 +99,7 @@ struct MappingReader {
         }
     }
 
-    func duration(_ key: String, default fallback: Duration, range: ClosedRange<Duration>) throws -> Duration {
+    package func duration(_ key: String, default fallback: Duration, range: ClosedRange<Duration>) throws -> Duration {
         let expected = "a duration like 250ms, 2s or 1m between \(DurationText.format(range.lowerBound)) and \(DurationText.format(range.upperBound))"
         guard let text = try scalarText(key, expected: expected) else { return fallback }
         guard let value = DurationText.parse(text), range.contains(value) else {
@@ -109,13 +109,13 @@ struct MappingReader {
     }
 
     /// A nested mapping's reader, or nil when the key is absent.
-    func child(_ key: String, known: [String]) throws -> MappingReader? {
+    package func child(_ key: String, known: [String]) throws -> MappingReader? {
         guard let value = node(key) else { return nil }
         return try MappingReader(value, section: path(key), file: file, known: known)
     }
 
     /// The items of a sequence value, or nil when the key is absent.
-    func sequence(_ key: String, expected: String) throws -> [Node]? {
+    package func sequence(_ key: String, expected: String) throws -> [Node]? {
         guard let value = node(key) else { return nil }
         guard let items = value.sequence else {
             throw ConfigError.wrongType(location(key), key: path(key), expected: expected)

@@ -1,3 +1,4 @@
+import Distribution
 import Foundation
 
 /// What a live check saw: each backend's observed share next to its intended one, the largest
@@ -105,38 +106,18 @@ public struct LiveCheckResult: Codable, Sendable, Equatable {
         target: String, probes: Int, counts: [String: Int], unattributed: Int, failures: [String: Int] = [:],
         statuses: [String: Int] = [:], intended: [String: Double], tolerance: Double, notes: [String] = []
     ) {
-        let attributed = counts.values.reduce(0, +)
-        let weightTotal = intended.values.filter { $0 > 0 }.reduce(0, +)
-        func intendedShare(_ name: String) -> Double {
-            guard weightTotal > 0, let weight = intended[name], weight > 0 else { return 0 }
-            return weight / weightTotal
-        }
-        let backends = Set(counts.keys).union(intended.keys).sorted().map { name in
-            let responses = counts[name] ?? 0
-            let share = intendedShare(name)
-            let observed = attributed > 0 ? Double(responses) / Double(attributed) : 0
+        let comparison = ShareComparison(counts: counts, intended: IntendedShares(weights: intended))
+        let attributed = comparison.total
+        let backends = comparison.entries.map { entry in
             let standing: Standing =
-                share > 0 ? (responses > 0 ? .intended : .silent) : (responses > 0 ? .unexpected : .idle)
+                entry.intendedShare > 0 ? (entry.count > 0 ? .intended : .silent) : (entry.count > 0 ? .unexpected : .idle)
             return Backend(
-                name: name, responses: responses, observedShare: observed, intendedShare: share,
-                ratio: share > 0 ? observed / share : nil, standing: standing)
+                name: entry.name, responses: entry.count, observedShare: entry.observedShare, intendedShare: entry.intendedShare,
+                ratio: entry.ratio, standing: standing)
         }
         let unexpected = backends.filter { $0.standing == .unexpected }
         let silent = backends.filter { $0.standing == .silent }
         let weighted = backends.filter { $0.intendedShare > 0 }
-
-        // The test asks whether the responses that reached intended backends are spread by weight; those
-        // that went elsewhere are reported (and fail the check) on their own.
-        let degreesOfFreedom = max(0, weighted.count - 1)
-        let reachedIntended = weighted.reduce(0) { $0 + $1.responses }
-        var chiSquare: Double?
-        var pValue: Double?
-        if degreesOfFreedom >= 1, reachedIntended > 0 {
-            let statistic = ChiSquare.statistic(
-                observed: weighted.map(\.responses), expected: weighted.map { $0.intendedShare * Double(reachedIntended) })
-            chiSquare = statistic
-            pValue = ChiSquare.pValue(statistic, degreesOfFreedom: degreesOfFreedom)
-        }
 
         var problems: [String] = []
         if attributed == 0 {
@@ -171,11 +152,13 @@ public struct LiveCheckResult: Codable, Sendable, Equatable {
         self.backends = backends
         self.unexpectedBackends = unexpected.map(\.name)
         self.silentBackends = silent.map(\.name)
-        self.maxShareRatio = attributed > 0 ? weighted.compactMap(\.ratio).max() : nil
+        self.maxShareRatio = comparison.maxRatio
         self.tolerance = tolerance
-        self.chiSquare = chiSquare
-        self.degreesOfFreedom = degreesOfFreedom
-        self.pValue = pValue
+        // The test asks whether the responses that reached intended backends are spread by weight; those that
+        // went elsewhere are reported (and fail the check) on their own.
+        self.chiSquare = comparison.chiSquare
+        self.degreesOfFreedom = comparison.degreesOfFreedom
+        self.pValue = comparison.pValue
         self.verdict = problems.isEmpty ? .pass : .fail
         self.problems = problems
         self.notes = notes

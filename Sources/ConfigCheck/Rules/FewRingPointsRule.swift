@@ -20,9 +20,9 @@ public struct FewRingPointsRule: Rule {
             let points = pointsPerWeight * lightest
             guard points < Self.minimumPoints else { return nil }
             let many = DistributionSimulator(traffic: TrafficModel(clients: 100_000, requests: 100_000)).simulate(pool)
-            let worst = many.servers.filter { $0.intendedShare > 0 }.max { $0.ratio < $1.ratio }
+            let worst = many.servers.filter { $0.intendedShare > 0 }.max { ($0.ratio ?? 0) < ($1.ratio ?? 0) }
             let detail = worst.map {
-                "; even with 100,000 distinct keys \($0.name) would get ~\(Percent($0.expectedShare)), \(String(format: "%.2f", $0.ratio))x its intended \(Percent($0.intendedShare))"
+                "; even with 100,000 distinct keys \($0.name) would get ~\(Percent($0.expectedShare)), \(String(format: "%.2f", $0.ratio ?? 0))x its intended \(Percent($0.intendedShare))"
             } ?? ""
             return config.finding(
                 self, line: pool.algorithmLine,

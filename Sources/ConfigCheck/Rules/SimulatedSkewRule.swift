@@ -15,12 +15,12 @@ public struct SimulatedSkewRule: Rule {
     public func check(_ config: CheckedConfig, simulation: [PoolDistribution]) -> [Finding] {
         simulation.compactMap { distribution in
             guard let pool = config.pools.first(where: { $0.name == distribution.pool }),
-                let worst = distribution.servers.max(by: { $0.ratio < $1.ratio }), worst.intendedShare > 0,
-                worst.ratio > 1 + Self.tolerance
+                let worst = distribution.servers.max(by: { ($0.ratio ?? 0) < ($1.ratio ?? 0) }), let ratio = worst.ratio,
+                ratio > 1 + Self.tolerance
             else { return nil }
             return config.finding(
                 self, line: pool.algorithmLine,
-                "with \(distribution.clients) distinct clients, \(worst.name) would receive ~\(Percent(worst.expectedShare)) of pool \(pool.name)'s requests, \(String(format: "%.1f", worst.ratio))x its intended \(Percent(worst.intendedShare))")
+                "with \(distribution.clients) distinct clients, \(worst.name) would receive ~\(Percent(worst.expectedShare)) of pool \(pool.name)'s requests, \(String(format: "%.1f", ratio))x its intended \(Percent(worst.intendedShare))")
         }
     }
 }

@@ -1,5 +1,6 @@
-import Balancer
 import BalancerConfig
+import Distribution
+import Picking
 
 /// The traffic a simulation sends: how many distinct clients (addresses, header or cookie values) and requests.
 /// The defaults model ordinary traffic; a handful of clients models users behind a NAT or a CDN.
@@ -28,8 +29,8 @@ public struct ServerShare: Codable, Sendable, Equatable {
         case intendedShare = "intended_share"
     }
 
-    /// Expected over intended; 1 is exactly as meant.
-    public var ratio: Double { intendedShare > 0 ? expectedShare / intendedShare : (expectedShare > 0 ? .infinity : 1) }
+    /// Expected over intended; 1 is exactly as meant, nil for a server meant to get nothing.
+    public var ratio: Double? { ShareComparison.ratio(observed: expectedShare, intended: intendedShare) }
 }
 
 /// How a pool's requests spread in a simulation.

@@ -1,5 +1,5 @@
-import Balancer
 import NIOCore
+import Picking
 
 /// One connection of the closed model, driven entirely on its event loop: send a request, wait for the whole
 /// answer, record it, send the next. No hop to the Swift concurrency pool per request, requests encoded once

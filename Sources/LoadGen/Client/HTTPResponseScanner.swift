@@ -1,4 +1,4 @@
-import Balancer
+import HTTPWire
 import NIOCore
 
 /// Reads HTTP/1.1 responses from the raw bytes of one connection and keeps only what a load test reports:

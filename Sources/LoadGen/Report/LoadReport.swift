@@ -1,3 +1,4 @@
+import Distribution
 import Foundation
 import Histogram
 
@@ -125,23 +126,16 @@ public struct LoadReport: Codable, Sendable {
         return try encoder.encode(self)
     }
 
-    /// Observed shares against intended weights (equal when none are given).
+    /// Observed shares against intended weights (equal over the backends seen when none are given). The share
+    /// ratio is infinite when traffic reached a backend meant to get none, so a `max_share_ratio` threshold fails.
     static func distribution(counts: [String: Int], expected: [String: Double]) -> (backends: [Backend], ratio: Double?, jain: Double?) {
-        let names = Set(counts.keys).union(expected.keys).sorted()
-        let total = Double(counts.values.reduce(0, +))
-        guard total > 0, !names.isEmpty else { return ([], nil, nil) }
-        let weightTotal = expected.isEmpty ? Double(names.count) : expected.values.reduce(0, +)
-        let backends = names.map { name in
-            Backend(
-                name: name, responses: counts[name] ?? 0, share: Double(counts[name] ?? 0) / total,
-                intendedShare: (expected.isEmpty ? 1 : expected[name] ?? 0) / weightTotal)
+        let intended = expected.isEmpty ? IntendedShares.even(counts.keys) : IntendedShares(weights: expected)
+        let comparison = ShareComparison(counts: counts, intended: intended)
+        guard comparison.total > 0, !comparison.entries.isEmpty else { return ([], nil, nil) }
+        let backends = comparison.entries.map {
+            Backend(name: $0.name, responses: $0.count, share: $0.observedShare, intendedShare: $0.intendedShare)
         }
-        let ratios = backends.filter { $0.intendedShare > 0 }.map { $0.share / $0.intendedShare }
-        let unexpected = backends.contains { $0.intendedShare == 0 && $0.responses > 0 }
-        let ratio = unexpected ? Double.infinity : ratios.max()
-        let sum = ratios.reduce(0, +)
-        let squares = ratios.reduce(0) { $0 + $1 * $1 }
-        let jain = squares > 0 ? sum * sum / (Double(ratios.count) * squares) : nil
-        return (backends, ratio, jain)
+        let ratio = comparison.unexpected.isEmpty ? comparison.maxRatio : .infinity
+        return (backends, ratio, comparison.jainIndex)
     }
 }

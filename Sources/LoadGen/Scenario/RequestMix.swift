@@ -1,4 +1,5 @@
-import Balancer
+import Picking
+
 
 /// Where requests come from: one fixed path, or a weighted mix of generated requests.
 public struct RequestMix: Sendable {

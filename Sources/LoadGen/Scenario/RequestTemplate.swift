@@ -1,5 +1,5 @@
-import Balancer
 import Foundation
+import Picking
 
 /// One request of a custom scenario: method, path, headers and body as templates over the scenario's
 /// values, with a weight in the mix.

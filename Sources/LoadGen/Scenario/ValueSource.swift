@@ -1,4 +1,5 @@
-import Balancer
+import Picking
+
 
 /// Where a template's random value comes from: one of a list, or an integer in a range; drawn afresh for
 /// every request so a scenario does not hammer one cached URL.

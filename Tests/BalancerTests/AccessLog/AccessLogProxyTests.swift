@@ -1,4 +1,5 @@
 import Balancer
+import BalancerAPI
 import BalancerConfig
 import Foundation
 import NIOCore

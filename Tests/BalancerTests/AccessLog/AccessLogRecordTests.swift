@@ -1,6 +1,7 @@
 @testable import Balancer
 import BalancerConfig
 import Foundation
+import HTTPWire
 import NIOCore
 import Testing
 

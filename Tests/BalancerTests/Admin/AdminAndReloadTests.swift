@@ -1,4 +1,5 @@
 import Balancer
+import BalancerAPI
 import BalancerConfig
 import Foundation
 import NIOHTTP1
@@ -37,14 +38,14 @@ struct AdminAndReloadTests {
         _ = try await TestClient(port: lb.ports.proxy).send(Array(repeating: (.GET, "/", [], nil), count: 40))
         let r = try await TestClient.get(port: lb.ports.admin, "/admin/stats")
         #expect(r.status == 200)
-        let report = try JSONDecoder().decode(StatsReport.self, from: Data(r.body.utf8))
+        let report = try BalancerAPIVersion.decoder().decode(StatsReport.self, from: Data(r.body.utf8))
         let backends = report.pools[0].backends
         #expect(backends.map(\.expectedShare) == [0.25, 0.75])
         #expect(backends.map(\.observedShare1m) == [0.25, 0.75])
         #expect(backends.map(\.observedShare5m) == [0.25, 0.75])
         #expect(backends.map(\.requests) == [10, 30])
         #expect(backends.map(\.responses2xx) == [10, 30])
-        #expect(backends.allSatisfy { $0.state == "healthy" && $0.latency.p99 > 0 && $0.latency.max >= $0.latency.p50 })
+        #expect(backends.allSatisfy { $0.state == .healthy && $0.latency.p99 > 0 && $0.latency.max >= $0.latency.p50 })
     }
 
     @Test func metricsExposeSharesHistogramsAndReloadCounters() async throws {
@@ -95,7 +96,7 @@ struct AdminAndReloadTests {
         #expect(try await TestClient.get(port: lb.ports.proxy, "/").status == 200)
 
         let events = try await TestClient.get(port: lb.ports.admin, "/admin/events")
-        let list = try JSONDecoder().decode([ReloadEvent].self, from: Data(events.body.utf8))
+        let list = try BalancerAPIVersion.decoder().decode([ReloadEvent].self, from: Data(events.body.utf8))
         #expect(list.map(\.result) == [.applied, .refused])
         #expect(list[0].newHash == lb.balancer.runtime.generation.hash)
         #expect(list[1].previousHash == list[0].newHash)
@@ -171,7 +172,7 @@ struct AdminAndReloadTests {
         #expect(drained.status == 200)
         let responses = try await TestClient(port: lb.ports.proxy).send(Array(repeating: (.GET, "/", [], nil), count: 10))
         #expect(responses.allSatisfy { $0.headers["X-Evenkeel-Backend"] == ["b"] })
-        #expect(lb.balancer.stats().pools[0].backends[0].state == "draining")
+        #expect(lb.balancer.stats().pools[0].backends[0].state == .draining)
         #expect(lb.balancer.stats().pools[0].backends[0].expectedShare == 0)
         let missing = try await TestClient(port: lb.ports.admin).send([(.POST, "/admin/drain?pool=web&backend=zz", [], nil)])[0]
         #expect(missing.status == 404)

@@ -1,4 +1,5 @@
 @testable import Balancer
+import BalancerAPI
 import BalancerConfig
 import NIOHTTP1
 import Synchronization
@@ -81,14 +82,14 @@ struct HealthTests {
         let lb = try await BalancerHarness.start(BalancerHarness.config([a, b], health: health))
         defer { Task { await lb.stop(); await a.kill(); await b.kill() } }
         a.healthy.store(false, ordering: .relaxed)
-        while lb.balancer.stats().pools[0].backends[0].state != "down" { try await Task.sleep(for: .milliseconds(20)) }
+        while lb.balancer.stats().pools[0].backends[0].state != .down { try await Task.sleep(for: .milliseconds(20)) }
         #expect(lb.balancer.stats().pools[0].backends[0].expectedShare == 0)
         for _ in 0..<6 {
             let r = try await TestClient.get(port: lb.ports.proxy, "/")
             #expect(r.headers["X-Evenkeel-Backend"] != ["a"])
         }
         a.healthy.store(true, ordering: .relaxed)
-        while lb.balancer.stats().pools[0].backends[0].state != "healthy" { try await Task.sleep(for: .milliseconds(20)) }
+        while lb.balancer.stats().pools[0].backends[0].state != .healthy { try await Task.sleep(for: .milliseconds(20)) }
         #expect(lb.balancer.stats().pools[0].backends[0].expectedShare > 0)
     }
 }

@@ -1,4 +1,5 @@
 @testable import Balancer
+import HTTPWire
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1

@@ -1,4 +1,5 @@
 import Balancer
+import BalancerAPI
 import BalancerConfig
 import NIOCore
 import NIOHTTP1
@@ -171,6 +172,6 @@ struct ProxyDataPathTests {
         }
         #expect(statuses.count == 200)
         #expect(statuses.allSatisfy { $0 == 200 })
-        #expect(lb.balancer.stats().pools[0].backends[0].state == "ejected")
+        #expect(lb.balancer.stats().pools[0].backends[0].state == .ejected)
     }
 }

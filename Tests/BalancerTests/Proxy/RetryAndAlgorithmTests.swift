@@ -1,6 +1,7 @@
-import Foundation
 import Balancer
+import BalancerAPI
 import BalancerConfig
+import Foundation
 import NIOHTTP1
 import Synchronization
 import Testing

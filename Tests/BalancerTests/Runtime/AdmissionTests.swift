@@ -1,4 +1,5 @@
 @testable import Balancer
+import Picking
 import BalancerConfig
 import NIOCore
 import NIOEmbedded

@@ -1,4 +1,5 @@
 @testable import Balancer
+import BalancerAPI
 import BalancerConfig
 import Glibc
 import Logging

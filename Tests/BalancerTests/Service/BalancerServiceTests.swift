@@ -1,8 +1,9 @@
 import Balancer
+import BalancerAPI
 import BalancerConfig
 import Foundation
-import NIOHTTP1
 import Logging
+import NIOHTTP1
 import ServiceLifecycle
 import Synchronization
 import Testing
