@@ -8,6 +8,7 @@ import JobBoard
 import Logging
 import ServiceLifecycle
 import UnixSignals
+import Watch
 
 /// `evenkeel up`: the whole platform on one machine — replicas sharing one SQLite file, the balancer in front.
 struct UpCommand: AsyncParsableCommand {
@@ -31,10 +32,13 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "Port of the balancer's admin listener (/admin/stats, /metrics).")
     var adminPort: Int = 9090
 
+    @Option(help: "Port of Watch's dashboard and API.")
+    var watchPort: Int = 9100
+
     func validate() throws {
         guard (1...16).contains(replicas) else { throw ValidationError("--replicas must be 1...16") }
         guard (0...1_000_000).contains(seedJobs) else { throw ValidationError("--seed-jobs must be 0...1000000") }
-        for (name, value) in [("--port", port), ("--admin-port", adminPort)] where !(0...65535).contains(value) {
+        for (name, value) in [("--port", port), ("--admin-port", adminPort), ("--watch-port", watchPort)] where !(0...65535).contains(value) {
             throw ValidationError("\(name) must be 0...65535")
         }
     }
@@ -72,6 +76,12 @@ struct UpCommand: AsyncParsableCommand {
             replicas: fleet.map { ($0.name, $0.port) }, proxyPort: port, adminPort: adminPort, accessLogPath: accessLogPath
         ).write(toFile: configPath, atomically: true, encoding: .utf8)
 
+        let watchSettings = WatchSettings(
+            balancers: ["http://127.0.0.1:\(adminPort)"], listenPort: watchPort,
+            databasePath: folder.appendingPathComponent("watch.sqlite").path)
+        let watch = try await WatchService(settings: watchSettings, logger: Logger(label: "evenkeel.watch")) { port in
+            say("  watch:        http://127.0.0.1:\(port)/ (incidents: http://127.0.0.1:\(port)/api/v1/incidents)")
+        }
         let balancer = try BalancerService(configPath: configPath, checker: ConfigChecker().reloadChecker(), logger: logger) { ports in
             say("""
 
@@ -89,7 +99,7 @@ struct UpCommand: AsyncParsableCommand {
         }
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: ReplicaFleet(replicas: fleet)), .init(service: balancer)],
+                services: [.init(service: ReplicaFleet(replicas: fleet)), .init(service: balancer), .init(service: watch)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

@@ -1,0 +1,22 @@
+import Foundation
+
+/// A change of a balancer's configuration that Watch saw: a reload the balancer applied, or a watched file whose
+/// content changed.
+public struct ConfigChange: Sendable, Codable, Equatable {
+    /// When it took effect.
+    public var at: Date
+    /// Where it was seen: the balancer's admin URL, or the file's path.
+    public var source: String
+    /// What changed, in one line (the balancer's `ConfigDiff`, e.g. `algorithm jobboard round_robin→consistent_hash(key: source_ip)`).
+    public var diff: String
+    /// The configuration's hash after the change, when known.
+    public var hash: String?
+
+    /// Creates a change.
+    public init(at: Date, source: String, diff: String, hash: String? = nil) {
+        self.at = at
+        self.source = source
+        self.diff = diff
+        self.hash = hash
+    }
+}

@@ -1,0 +1,274 @@
+import AsyncHTTPClient
+import BalancerAPI
+import Foundation
+import Logging
+
+/// The loop at Watch's centre: each interval it reads every source, derives each pool's signals over the detection
+/// window, evaluates them against the pool's baseline, and hands findings to the incident tracker. It keeps the
+/// recent signals for the API and the dashboard.
+public actor WatchEngine {
+    /// A pool's state as the API and dashboard show it.
+    public struct PoolStatus: Sendable, Codable, Equatable {
+        /// The latest signals.
+        public var signals: PoolSignals
+        /// What the baseline says is usual.
+        public var baselineRate: Double?
+        /// The pool's recent signals, oldest first (for charts).
+        public var history: [HistoryPoint]
+
+        enum CodingKeys: String, CodingKey {
+            case signals, history
+            case baselineRate = "baseline_rate"
+        }
+    }
+
+    /// One second of a pool's history: what the charts draw.
+    public struct HistoryPoint: Sendable, Codable, Equatable {
+        public var at: Date
+        public var rate: Double
+        public var errorRatio: Double
+        /// Observed and expected share and p99 per backend.
+        public var backends: [String: BackendPoint]
+
+        enum CodingKeys: String, CodingKey {
+            case at, rate, backends
+            case errorRatio = "error_ratio"
+        }
+    }
+
+    /// One backend in a history point.
+    public struct BackendPoint: Sendable, Codable, Equatable {
+        public var observedShare: Double
+        public var expectedShare: Double
+        public var p99: Double
+
+        enum CodingKeys: String, CodingKey {
+            case p99
+            case observedShare = "observed_share"
+            case expectedShare = "expected_share"
+        }
+    }
+
+    /// A source's state.
+    public struct SourceStatus: Sendable, Codable, Equatable {
+        public var url: String
+        public var ok: Bool
+        public var lastError: String?
+        public var consecutiveFailures: Int
+
+        enum CodingKeys: String, CodingKey {
+            case url, ok
+            case lastError = "last_error"
+            case consecutiveFailures = "consecutive_failures"
+        }
+    }
+
+    let settings: WatchSettings
+    let sources: [BalancerSource]
+    let tracker: IncidentTracker
+    let detector: Detector
+    let logger: Logger
+    /// Counts for Watch's own `/metrics`.
+    public let metrics: WatchMetrics
+
+    private var samples: [String: [(at: Date, sample: PoolSample)]] = [:]
+    private var baselines: [String: PoolBaseline] = [:]
+    private var unhealthySince: [String: [String: Date]] = [:]
+    private var frozenSince: [String: Date] = [:]
+    private var history: [String: [HistoryPoint]] = [:]
+    private var latest: [String: PoolSignals] = [:]
+    private var sourceStates: [String: SourceStatus] = [:]
+    private var changes = ConfigChangeLog()
+    private var listeners: [UUID: AsyncStream<Int>.Continuation] = [:]
+    private var tick = 0
+
+    /// A Watch over `sources`, storing incidents through `tracker`.
+    public init(settings: WatchSettings, sources: [BalancerSource], tracker: IncidentTracker, metrics: WatchMetrics, logger: Logger) {
+        self.settings = settings
+        self.sources = sources
+        self.tracker = tracker
+        self.detector = Detector(settings: settings.detection)
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// Polls until cancelled.
+    public func run() async {
+        let clock = ContinuousClock()
+        var next = clock.now
+        while !Task.isCancelled {
+            await poll(at: Date())
+            next = next.advanced(by: settings.interval)
+            let now = clock.now
+            if next < now { next = now }
+            try? await Task.sleep(until: next, clock: clock)
+        }
+        for listener in listeners.values { listener.finish() }
+    }
+
+    /// One poll of every source and one evaluation of every pool, at `now`.
+    public func poll(at now: Date) async {
+        let timeout = min(settings.interval * 0.9, .seconds(5))
+        let readings = await withTaskGroup(of: (String, Result<BalancerSource.Reading, SourceError>).self) { group in
+            for source in sources {
+                group.addTask {
+                    do throws(SourceError) {
+                        return (source.baseURL, .success(try await source.read(timeout: timeout)))
+                    } catch {
+                        return (source.baseURL, .failure(error))
+                    }
+                }
+            }
+            var results: [(String, Result<BalancerSource.Reading, SourceError>)] = []
+            for await result in group { results.append(result) }
+            return results
+        }
+        var reports: [StatsReport] = []
+        for (url, result) in readings {
+            switch result {
+            case .success(let reading):
+                reports.append(reading.stats)
+                sourceStates[url] = SourceStatus(url: url, ok: true, lastError: nil, consecutiveFailures: 0)
+                for event in reading.events where event.result == .applied {
+                    if changes.record(ConfigChange(at: event.time, source: url, diff: event.diff, hash: event.newHash)) {
+                        logger.info("configuration change seen", metadata: ["source": "\(url)", "diff": "\(event.diff)"])
+                    }
+                }
+                await observe("source \(url)", finding: nil, at: now)
+            case .failure(let error):
+                metrics.pollErrors.add(1)
+                var state = sourceStates[url] ?? SourceStatus(url: url, ok: false, lastError: nil, consecutiveFailures: 0)
+                state.ok = false
+                state.lastError = error.description
+                state.consecutiveFailures += 1
+                sourceStates[url] = state
+                if state.consecutiveFailures == 1 { logger.warning("source failed: \(error.description)") }
+                let seconds = Double(state.consecutiveFailures) * settings.interval.seconds
+                let finding: Finding? = seconds >= settings.unreachableAfter
+                    ? Finding(
+                        diagnosis: .targetUnreachable, severity: .ticket, backends: [],
+                        summary: "Watch has not been able to read \(url) for \(Int(seconds)) s: \(error.description). Until it can, Watch is blind to the pools behind it.",
+                        evidence: [Evidence(signal: "consecutive_failures", value: Double(state.consecutiveFailures))])
+                    : nil
+                await observe("source \(url)", finding: finding, at: now)
+            }
+        }
+        guard !reports.isEmpty else { return }
+        for sample in PoolSample.merge(reports) {
+            await evaluate(sample, at: now)
+        }
+        tick += 1
+        for listener in listeners.values { listener.yield(tick) }
+    }
+
+    private func evaluate(_ sample: PoolSample, at now: Date) async {
+        var kept = samples[sample.name] ?? []
+        kept.append((now, sample))
+        let windowSeconds = settings.window.seconds
+        while kept.count > 2, now.timeIntervalSince(kept[1].at) >= windowSeconds { kept.removeFirst() }
+        samples[sample.name] = kept
+        guard kept.count >= 2, let earlier = kept.first else { return }
+        let seconds = now.timeIntervalSince(earlier.at)
+        guard seconds > 0 else { return }
+        let signals = PoolSignals(from: earlier.sample, to: sample, seconds: seconds, at: now)
+        latest[sample.name] = signals
+
+        var since = unhealthySince[sample.name] ?? [:]
+        for b in sample.backends {
+            if b.state == .down || b.state == .ejected {
+                if since[b.name] == nil { since[b.name] = now }
+            } else {
+                since[b.name] = nil
+            }
+        }
+        unhealthySince[sample.name] = since
+        let unhealthyFor = since.mapValues { now.timeIntervalSince($0) }
+
+        var baseline = baselines[sample.name] ?? PoolBaseline(capacity: settings.baselineSamples, warmUp: settings.warmUpSamples)
+        let finding = detector.evaluate(signals, baseline: baseline, unhealthyFor: unhealthyFor)
+        if finding != nil { metrics.detections.add(1) }
+        await observe(sample.name, finding: finding, at: now)
+        // The baseline learns only what is normal: frozen while the pool is abnormal and while a backend is out, and
+        // idle seconds teach it nothing. A freeze longer than `maxFreeze` ends: what has lasted that long is the new
+        // normal, and the incident resolves once it is learnt.
+        let abnormal = await tracker.isAbnormal(sample.name) || !unhealthyFor.isEmpty
+        if abnormal {
+            if frozenSince[sample.name] == nil { frozenSince[sample.name] = now }
+        } else {
+            frozenSince[sample.name] = nil
+        }
+        let thawed = frozenSince[sample.name].map { now.timeIntervalSince($0) >= settings.maxFreeze } ?? true
+        if thawed, signals.requests >= settings.detection.minPoolRequests, seconds >= windowSeconds * 0.5 {
+            baseline.learn(signals)
+        }
+        baselines[sample.name] = baseline
+
+        var points = history[sample.name] ?? []
+        points.append(
+            HistoryPoint(
+                at: now, rate: signals.rate, errorRatio: signals.errorRatio,
+                backends: Dictionary(
+                    signals.backends.map { ($0.name, BackendPoint(observedShare: $0.observedShare, expectedShare: $0.expectedShare, p99: $0.p99)) },
+                    uniquingKeysWith: { a, _ in a })))
+        if points.count > settings.historySamples { points.removeFirst(points.count - settings.historySamples) }
+        history[sample.name] = points
+    }
+
+    private func observe(_ key: String, finding: Finding?, at now: Date) async {
+        let changes = self.changes
+        let diagnosis = finding?.diagnosis
+        do {
+            let changed = try await tracker.observe(key, finding: finding, at: now) { onset in
+                switch diagnosis {
+                case .configSkew: changes.nearest(before: onset)
+                case .targetUnreachable, nil: nil
+                default: changes.nearest(before: onset, within: 120)
+                }
+            }
+            for incident in changed {
+                if incident.state == .resolved {
+                    logger.info("incident resolved", metadata: ["id": "\(incident.id)", "pool": "\(incident.pool)", "diagnosis": "\(incident.diagnosis.rawValue)"])
+                } else if incident.timeline.last?.kind == "opened" {
+                    metrics.incidentsOpened.add(1)
+                    logger.warning(
+                        "incident opened: \(incident.summary)",
+                        metadata: ["id": "\(incident.id)", "pool": "\(incident.pool)", "diagnosis": "\(incident.diagnosis.rawValue)", "severity": "\(incident.severity.rawValue)"])
+                }
+            }
+            metrics.incidentsOpen.set(await tracker.active.count)
+        } catch {
+            logger.error("could not store an incident: \(error)")
+        }
+    }
+
+    /// Every pool's current state.
+    public func status() -> [String: PoolStatus] {
+        var result: [String: PoolStatus] = [:]
+        for (name, signals) in latest {
+            result[name] = PoolStatus(signals: signals, baselineRate: baselines[name]?.rate?.median, history: history[name] ?? [])
+        }
+        return result
+    }
+
+    /// Every source's state.
+    public func sourceStatus() -> [SourceStatus] { sourceStates.values.sorted { $0.url < $1.url } }
+
+    /// The configuration changes seen.
+    public func configChanges() -> [ConfigChange] { changes.changes }
+
+    /// A stream that yields after each poll, for live updates; it ends when the engine stops or the caller cancels.
+    public func updates() -> AsyncStream<Int> {
+        let id = UUID()
+        let (stream, continuation) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
+        listeners[id] = continuation
+        continuation.onTermination = { _ in Task { await self.removeListener(id) } }
+        return stream
+    }
+
+    private func removeListener(_ id: UUID) { listeners[id] = nil }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

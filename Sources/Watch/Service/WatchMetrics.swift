@@ -1,0 +1,40 @@
+import Prometheus
+
+/// Watch's own Prometheus metrics, in a registry of its own: how often it detects, how many incidents are open,
+/// and how often its sources fail it.
+public final class WatchMetrics: Sendable {
+    /// A counter that only goes up.
+    public struct Count: Sendable {
+        let counter: Counter
+        /// Adds `n`.
+        public func add(_ n: Int) { counter.increment(by: Int64(n)) }
+    }
+
+    /// A value that goes up and down.
+    public struct Level: Sendable {
+        let gauge: Gauge
+        /// Sets it.
+        public func set(_ value: Int) { gauge.set(Double(value)) }
+    }
+
+    /// The registry `/metrics` renders.
+    public let registry = PrometheusCollectorRegistry()
+    /// Evaluations that found something abnormal.
+    public let detections: Count
+    /// Incidents opened.
+    public let incidentsOpened: Count
+    /// Incidents not yet resolved.
+    public let incidentsOpen: Level
+    /// Source reads that failed.
+    public let pollErrors: Count
+
+    public init() {
+        detections = Count(counter: registry.makeCounter(descriptor: MetricNameDescriptor(namespace: "evenkeel", subsystem: "watch", metricName: "detections", unitName: "total", helpText: "Pool evaluations that found something abnormal")))
+        incidentsOpened = Count(counter: registry.makeCounter(descriptor: MetricNameDescriptor(namespace: "evenkeel", subsystem: "watch", metricName: "incidents_opened", unitName: "total", helpText: "Incidents opened")))
+        incidentsOpen = Level(gauge: registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "evenkeel", subsystem: "watch", metricName: "incidents_open", unitName: "", helpText: "Incidents open or acknowledged")))
+        pollErrors = Count(counter: registry.makeCounter(descriptor: MetricNameDescriptor(namespace: "evenkeel", subsystem: "watch", metricName: "poll_errors", unitName: "total", helpText: "Source reads that failed")))
+    }
+
+    /// The Prometheus text exposition.
+    public func render() -> String { registry.emitToString() }
+}

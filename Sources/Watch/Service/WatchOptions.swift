@@ -1,0 +1,47 @@
+import BalancerConfig
+
+/// The command line of `evenkeel watch`, turned into settings: a file first (when given), the options over it.
+public struct WatchOptions: Sendable, Equatable {
+    public var balancers: [String]
+    public var listen: String?
+    public var db: String?
+    public var interval: String?
+    public var file: String?
+
+    public init(balancers: [String] = [], listen: String? = nil, db: String? = nil, interval: String? = nil, file: String? = nil) {
+        self.balancers = balancers
+        self.listen = listen
+        self.db = db
+        self.interval = interval
+        self.file = file
+    }
+
+    /// A wrong option, said as the option and what it needs.
+    public struct Invalid: Error, CustomStringConvertible, Equatable {
+        public var description: String
+    }
+
+    /// The settings these options give.
+    public func settings() throws -> WatchSettings {
+        var settings = try file.map { path throws(ConfigError) in try WatchSettings.load(file: path) } ?? WatchSettings()
+        if !balancers.isEmpty {
+            for url in balancers where !url.hasPrefix("http://") {
+                throw Invalid(description: "--balancer \(url): an admin base URL such as http://127.0.0.1:9090 is needed")
+            }
+            settings.balancers = balancers
+        }
+        guard !settings.balancers.isEmpty else { throw Invalid(description: "name at least one --balancer (or balancers: in --file)") }
+        if let listen {
+            guard let address = WatchSettings.parseListen(listen) else { throw Invalid(description: "--listen \(listen): host:port is needed") }
+            (settings.listenHost, settings.listenPort) = address
+        }
+        if let db { settings.databasePath = db }
+        if let interval {
+            guard let duration = DurationText.parse(interval), duration >= .milliseconds(100), duration <= .seconds(60) else {
+                throw Invalid(description: "--interval \(interval): a duration from 100ms to 60s is needed, e.g. 1s")
+            }
+            settings.interval = duration
+        }
+        return settings
+    }
+}

@@ -1,0 +1,59 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// Watch as a service: the polling engine and the HTTP API and dashboard, run together until shutdown.
+public struct WatchService: Service {
+    /// The engine (for tests and `up`).
+    public let engine: WatchEngine
+    /// The incident store.
+    public let store: IncidentStore
+    let settings: WatchSettings
+    let client: HTTPClient
+    let metrics: WatchMetrics
+    let logger: Logger
+    let onListening: @Sendable (Int) async -> Void
+
+    /// Opens the store and prepares the engine; nothing runs until ``run()``.
+    public init(settings: WatchSettings, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        self.settings = settings
+        self.logger = logger
+        self.onListening = onListening
+        let store = try IncidentStore(path: settings.databasePath)
+        self.store = store
+        let tracker = try await IncidentTracker(store: store, confirmations: settings.confirmations, resolveAfter: settings.resolveAfter)
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = HTTPClient.Configuration.Timeout(connect: .seconds(2), read: .seconds(5))
+        configuration.connectionPool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 4)
+        let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
+        self.client = client
+        let metrics = WatchMetrics()
+        self.metrics = metrics
+        engine = WatchEngine(
+            settings: settings, sources: settings.balancers.map { BalancerSource(baseURL: $0, client: client) }, tracker: tracker,
+            metrics: metrics, logger: logger)
+    }
+
+    public func run() async throws {
+        let router = WatchRouter.build(engine: engine, store: store, metrics: metrics)
+        let app = Application(
+            router: router, server: .http1(configuration: .init(idleTimeout: .seconds(60))),
+            configuration: .init(address: .hostname(settings.listenHost, port: settings.listenPort), serverName: "evenkeel-watch"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) }, logger: logger)
+        let engine = self.engine
+        do {
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { await cancelWhenGracefulShutdown { await engine.run() } }
+                group.addTask { try await app.runService() }
+            }
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+    }
+}

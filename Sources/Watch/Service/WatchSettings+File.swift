@@ -1,0 +1,71 @@
+import BalancerConfig
+import Foundation
+import Yams
+
+extension WatchSettings {
+    /// The keys a `watch.yaml` may have; any other is an error naming its `file:line:column`.
+    static let fileKeys = ["balancers", "listen", "db", "interval", "window", "resolve_after", "unreachable_after", "confirmations"]
+
+    /// Settings read from a YAML file, over `defaults`: the same settings as the command-line options.
+    public static func load(file path: String, over defaults: WatchSettings = WatchSettings()) throws(ConfigError) -> WatchSettings {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw .unreadable(file: path, reason: error.localizedDescription)
+        }
+        return try parse(yaml: text, file: path, over: defaults)
+    }
+
+    /// Settings from YAML text; `file` names it in errors.
+    public static func parse(yaml: String, file: String, over defaults: WatchSettings = WatchSettings()) throws(ConfigError) -> WatchSettings {
+        do {
+            guard let root = try compose(yaml: yaml) else { return defaults }
+            let reader = try MappingReader(root, section: BalancerConfigLoader.rootSection, file: file, known: fileKeys)
+            var settings = defaults
+            if let nodes = try reader.sequence("balancers", expected: "a list of admin URLs") {
+                settings.balancers = try nodes.map { node in
+                    guard let url = node.scalar?.string, url.hasPrefix("http://") else {
+                        throw ConfigError.invalidValue(
+                            MappingReader.location(of: node, file: file), key: "balancers", value: node.scalar?.string ?? "?",
+                            expected: "an admin base URL such as http://127.0.0.1:9090")
+                    }
+                    return url
+                }
+            }
+            if let listen = try reader.scalarText("listen", expected: "host:port") {
+                guard let address = WatchSettings.parseListen(listen) else {
+                    throw ConfigError.invalidValue(reader.location("listen"), key: "listen", value: listen, expected: "host:port, e.g. 127.0.0.1:9100")
+                }
+                (settings.listenHost, settings.listenPort) = address
+            }
+            settings.databasePath = try reader.string("db", default: settings.databasePath)
+            settings.interval = try reader.duration("interval", default: settings.interval, range: .milliseconds(100)...(.seconds(60)))
+            settings.window = try reader.duration("window", default: settings.window, range: .seconds(1)...(.seconds(300)))
+            settings.resolveAfter = try reader.duration(
+                "resolve_after", default: .seconds(settings.resolveAfter), range: .seconds(1)...(.seconds(3600))
+            ).seconds
+            settings.unreachableAfter = try reader.duration(
+                "unreachable_after", default: .seconds(settings.unreachableAfter), range: .seconds(1)...(.seconds(3600))
+            ).seconds
+            settings.confirmations = try reader.int("confirmations", default: settings.confirmations, range: 1...60)
+            return settings
+        } catch let error as ConfigError {
+            throw error
+        } catch let error as YamlError {
+            throw BalancerConfigLoader.syntaxError(error, file: file)
+        } catch {
+            throw .syntax(ConfigLocation(file: file, line: 1, column: 1), problem: "\(error)")
+        }
+    }
+
+    /// `host:port` (or `[v6]:port`) as a listen address; nil when malformed.
+    public static func parseListen(_ text: String) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            return nil
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return host.isEmpty ? nil : (host, port)
+    }
+}

@@ -1,0 +1,52 @@
+/// How Watch runs: what it reads, how often, where it listens and keeps incidents, and its detection thresholds.
+public struct WatchSettings: Sendable, Equatable {
+    /// Admin base URLs of Evenkeel balancers (several in front of the same pools are merged).
+    public var balancers: [String]
+    /// Where the API and dashboard listen.
+    public var listenHost: String
+    /// Port of the API and dashboard.
+    public var listenPort: Int
+    /// The incident database's path.
+    public var databasePath: String
+    /// How often sources are read.
+    public var interval: Duration
+    /// The detection window: signals are rates and shares over this much time.
+    public var window: Duration
+    /// How long a source must fail before it is an incident, seconds.
+    public var unreachableAfter: Double
+    /// How long signals must be normal before an incident resolves, seconds.
+    public var resolveAfter: Double
+    /// Evaluations in a row a finding must hold before an incident opens.
+    public var confirmations: Int
+    /// Baseline samples kept per pool.
+    public var baselineSamples: Int
+    /// Baseline samples needed before volume and latency are compared.
+    public var warmUpSamples: Int
+    /// Seconds of history kept per pool for the dashboard.
+    public var historySamples: Int
+    /// The thresholds.
+    public var detection: DetectionSettings
+    /// The longest a pool's baseline stays frozen by an incident, seconds; after that the present is learnt as normal.
+    public var maxFreeze: Double = 900
+
+    public init(
+        balancers: [String] = [], listenHost: String = "127.0.0.1", listenPort: Int = 9100, databasePath: String = ".evenkeel/watch.sqlite",
+        interval: Duration = .seconds(1), window: Duration = .seconds(5), unreachableAfter: Double = 5, resolveAfter: Double = 15,
+        confirmations: Int = 2, baselineSamples: Int = 600, warmUpSamples: Int = 20, historySamples: Int = 300,
+        detection: DetectionSettings = DetectionSettings()
+    ) {
+        self.balancers = balancers
+        self.listenHost = listenHost
+        self.listenPort = listenPort
+        self.databasePath = databasePath
+        self.interval = interval
+        self.window = window
+        self.unreachableAfter = unreachableAfter
+        self.resolveAfter = resolveAfter
+        self.confirmations = confirmations
+        self.baselineSamples = baselineSamples
+        self.warmUpSamples = warmUpSamples
+        self.historySamples = historySamples
+        self.detection = detection
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import BalancerConfig
+import Logging
+import ServiceLifecycle
+import UnixSignals
+import Watch
+
+/// `evenkeel watch`: monitors balancers and says when traffic goes wrong, and why.
+struct WatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Watch balancers: detect an uneven split, a surge, an attack or a sick backend within seconds, and say which.",
+        discussion: """
+            Serves a dashboard on --listen (/), the JSON API (/api/v1/status, /api/v1/incidents, /api/v1/incidents/ID, \
+            /openapi.yaml) and its own /metrics. Incidents are kept in --db and survive restarts. \
+            Runbooks for each diagnosis: docs/runbooks/watch.md.
+            """)
+
+    @Option(name: .customLong("balancer"), help: "Admin base URL of an Evenkeel balancer (repeatable; several in front of the same pools are merged).")
+    var balancers: [String] = []
+
+    @Option(help: "Address of the dashboard and API (host:port).")
+    var listen: String?
+
+    @Option(help: "Incident database (SQLite).")
+    var db: String?
+
+    @Option(help: "How often sources are read, e.g. 1s or 500ms.")
+    var interval: String?
+
+    @Option(help: "Settings from a YAML file (the same settings as these options; options given here win).")
+    var file: String?
+
+    func run() async throws {
+        let settings = try WatchOptions(balancers: balancers, listen: listen, db: db, interval: interval, file: file).settings()
+        var logger = Logger(label: "evenkeel.watch")
+        logger.logLevel = .info
+        let watch = try await WatchService(settings: settings, logger: logger) { port in
+            say("Watch: dashboard http://\(settings.listenHost):\(port)/ · incidents http://\(settings.listenHost):\(port)/api/v1/incidents · watching \(settings.balancers.joined(separator: ", "))")
+        }
+        let group = ServiceGroup(
+            configuration: .init(services: [.init(service: watch)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}

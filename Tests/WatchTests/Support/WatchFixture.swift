@@ -1,0 +1,114 @@
+import AsyncHTTPClient
+import Balancer
+import BalancerConfig
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+@testable import Watch
+
+/// A real balancer in front of knob backends on 127.0.0.1, steady traffic through it, and a Watch engine polling its
+/// admin API: what each end-to-end diagnosis test starts from.
+final class WatchFixture: Sendable {
+    let backends: [KnobBackend]
+    let balancer: LoadBalancer
+    let ports: ListeningPorts
+    let engine: WatchEngine
+    let store: IncidentStore
+    let client: HTTPClient
+    let config: BalancerConfiguration
+    private let tasks: [Task<Void, Never>]
+
+    static let quiet = Logger(label: "evenkeel.watch.test") { _ in SwiftLogNoOpLogHandler() }
+
+    /// Fast settings for tests: a quarter-second poll, a two-second window, two-second resolve delay.
+    static func settings(_ balancers: [String]) -> WatchSettings {
+        var settings = WatchSettings(
+            balancers: balancers, databasePath: ":memory:", interval: .milliseconds(250), window: .seconds(2), unreachableAfter: 1,
+            resolveAfter: 2, confirmations: 2, warmUpSamples: 8)
+        settings.detection.downAfter = 1
+        return settings
+    }
+
+    init(backends names: [String] = ["a", "b", "c"], rate: Double = 40, health: HealthConfig = HealthConfig(enabled: false)) async throws {
+        var started: [KnobBackend] = []
+        for name in names { started.append(try await KnobBackend.start(name)) }
+        backends = started
+        config = BalancerConfiguration(
+            listeners: ListenersConfig(proxy: ListenAddress(host: "127.0.0.1", port: 0), admin: ListenAddress(host: "127.0.0.1", port: 0)),
+            pools: [
+                PoolConfig(
+                    name: "web",
+                    backends: started.map { BackendConfig(name: $0.name, address: BackendAddress(host: "127.0.0.1", port: $0.port)) },
+                    health: health, outlier: OutlierConfig(enabled: false), retry: RetryConfig(attempts: 0))
+            ])
+        balancer = LoadBalancer(configuration: config, logger: Self.quiet)
+        ports = try await balancer.start()
+        client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+        store = try IncidentStore(path: ":memory:")
+        let admin = "http://127.0.0.1:\(ports.admin)"
+        let settings = Self.settings([admin])
+        let tracker = try await IncidentTracker(store: store, confirmations: settings.confirmations, resolveAfter: settings.resolveAfter)
+        let engine = WatchEngine(
+            settings: settings, sources: [BalancerSource(baseURL: admin, client: client)], tracker: tracker, metrics: WatchMetrics(),
+            logger: Self.quiet)
+        self.engine = engine
+        let target = "http://127.0.0.1:\(ports.proxy)/jobs"
+        let client = self.client
+        tasks = [
+            Task { await engine.run() },
+            Task { await Self.drive(client: client, url: target, rate: rate) },
+        ]
+    }
+
+    /// Sends GET `url` at `rate` a second until cancelled, each request on its own.
+    static func drive(client: HTTPClient, url: String, rate: Double) async {
+        await withTaskGroup(of: Void.self) { group in
+            let clock = ContinuousClock()
+            var next = clock.now
+            while !Task.isCancelled {
+                group.addTask { _ = try? await client.execute(HTTPClientRequest(url: url), timeout: .seconds(5)) }
+                next = next.advanced(by: .seconds(1 / rate))
+                try? await Task.sleep(until: next, clock: clock)
+            }
+            group.cancelAll()
+        }
+    }
+
+    /// Waits up to `timeout` for an incident that is not resolved and has `diagnosis`; returns it with the seconds waited.
+    func waitForIncident(_ diagnosis: Diagnosis, timeout: Duration = .seconds(20)) async throws -> (Incident, Double)? {
+        let clock = ContinuousClock()
+        let start = clock.now
+        while clock.now - start < timeout {
+            if let found = try await store.incidents(states: [.open, .acknowledged]).first(where: { $0.diagnosis == diagnosis }) {
+                return (found, (clock.now - start).seconds)
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return nil
+    }
+
+    /// Waits up to `timeout` until incident `id` is resolved.
+    func waitForResolution(_ id: Int64, timeout: Duration = .seconds(20)) async throws -> Incident? {
+        let clock = ContinuousClock()
+        let start = clock.now
+        while clock.now - start < timeout {
+            if let incident = try await store.incident(id: id), incident.state == .resolved { return incident }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return nil
+    }
+
+    /// Waits until the engine has learnt a warm baseline (enough normal seconds).
+    func warmUp() async throws {
+        try await Task.sleep(for: .seconds(4))
+    }
+
+    func stop() async {
+        for task in tasks { task.cancel() }
+        for task in tasks { await task.value }
+        await balancer.stop(deadline: .seconds(2))
+        for backend in backends { await backend.stop() }
+        try? await client.shutdown()
+    }
+}
