@@ -139,6 +139,47 @@ public struct StatsReport: Sendable, Codable, Equatable {
         }
     }
 
+    /// A heavy client or path and its request count (possibly overestimated by at most `error`).
+    public struct HeavySource: Sendable, Codable, Equatable {
+        /// Client address or request path.
+        public var key: String
+        /// Requests counted.
+        public var count: Int
+        /// How much of `count` may belong to others (the sketch's bound).
+        public var error: Int
+
+        public init(key: String, count: Int, error: Int) {
+            self.key = key
+            self.count = count
+            self.error = error
+        }
+    }
+
+    /// Who sent a pool its recent requests: the heaviest clients and paths of the last 10 to 20 seconds.
+    public struct Sources: Sendable, Codable, Equatable {
+        /// The seconds covered.
+        public var seconds: Int
+        /// Requests counted in them.
+        public var requests: Int
+        /// The heaviest clients, heaviest first (at most 10).
+        public var topClients: [HeavySource]
+        /// The heaviest paths, heaviest first (at most 10).
+        public var topPaths: [HeavySource]
+
+        public init(seconds: Int, requests: Int, topClients: [HeavySource], topPaths: [HeavySource]) {
+            self.seconds = seconds
+            self.requests = requests
+            self.topClients = topClients
+            self.topPaths = topPaths
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case seconds, requests
+            case topClients = "top_clients"
+            case topPaths = "top_paths"
+        }
+    }
+
     /// One pool.
     public struct Pool: Sendable, Codable, Equatable {
         /// Pool name.
@@ -149,17 +190,20 @@ public struct StatsReport: Sendable, Codable, Equatable {
         public var queueDepth: Int
         /// Its backends.
         public var backends: [Backend]
+        /// Who sent it its recent requests; nil from a balancer that does not count them.
+        public var sources: Sources?
 
         /// Creates a pool's entry.
-        public init(name: String, algorithm: String, queueDepth: Int, backends: [Backend]) {
+        public init(name: String, algorithm: String, queueDepth: Int, backends: [Backend], sources: Sources? = nil) {
             self.name = name
             self.algorithm = algorithm
             self.queueDepth = queueDepth
             self.backends = backends
+            self.sources = sources
         }
 
         enum CodingKeys: String, CodingKey {
-            case name, algorithm, backends
+            case name, algorithm, backends, sources
             case queueDepth = "queue_depth"
         }
     }

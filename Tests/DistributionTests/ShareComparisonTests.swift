@@ -72,3 +72,30 @@ import Testing
         #expect(abs(try #require(ShareComparison.jainIndex([1, 0, 0, 0])) - 0.25) < 1e-12)
     }
 }
+
+@Suite struct HeavyHittersTests {
+    @Test func theHeaviestKeysAreKeptInBoundedMemoryAmongManyLightOnes() {
+        // 11,000 records over 16 slots: any key seen more than 11,000 / 16 = 687 times is sure to be kept.
+        var sketch = HeavyHitters(capacity: 16)
+        for i in 0..<10_000 {
+            sketch.record(i % 5 == 0 ? "203.0.113.7" : "10.0.\(i % 251).\(i % 97)")
+            if i % 10 == 0 { sketch.record("198.51.100.9") }
+        }
+        let top = sketch.top(2)
+        #expect(top.map(\.key) == ["203.0.113.7", "198.51.100.9"])
+        #expect(top[0].count >= 2000 && top[0].count - top[0].error <= 2000, "overestimated by at most its error")
+        #expect(sketch.total == 11_000)
+        #expect(sketch.top(100).count == 16, "never more than its capacity")
+    }
+
+    @Test func mergingAddsCountsAndTotals() {
+        var a = HeavyHitters(capacity: 4)
+        var b = HeavyHitters(capacity: 4)
+        for _ in 0..<3 { a.record("x") }
+        for _ in 0..<5 { b.record("x") }
+        b.record("y")
+        a.merge(b)
+        #expect(a.top(1).first?.count == 8)
+        #expect(a.total == 9)
+    }
+}

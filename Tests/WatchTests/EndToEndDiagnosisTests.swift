@@ -72,6 +72,59 @@ struct EndToEndDiagnosisTests {
         await fixture.stop()
     }
 
+    /// Base traffic from 40 loopback addresses; once `extra` is switched on, four times as much again from the
+    /// addresses and to the path it names.
+    final class SpikePlan: Sendable {
+        let on = Atomic<Bool>(false)
+        let crowd = SourceAddressDriver.addresses(40)
+        let extraAddresses: [String]
+        let extraPath: String
+
+        init(extraAddresses: [String]?, extraPath: String = "/") {
+            self.extraAddresses = extraAddresses ?? crowd
+            self.extraPath = extraPath
+        }
+
+        func drive(port: Int) async {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await SourceAddressDriver.drive(port: port, rate: 25, addresses: self.crowd) }
+                group.addTask {
+                    while !Task.isCancelled, !self.on.load(ordering: .relaxed) { try? await Task.sleep(for: .milliseconds(50)) }
+                    await SourceAddressDriver.drive(port: port, path: self.extraPath, rate: 100, addresses: self.extraAddresses)
+                }
+            }
+        }
+    }
+
+    @Test func fiveTimesTheTrafficFromManyClientsIsASurge() async throws {
+        let plan = SpikePlan(extraAddresses: nil)
+        let fixture = try await WatchFixture(traffic: { port, _ in await plan.drive(port: port) })
+        try await fixture.warmUp()
+        plan.on.store(true, ordering: .relaxed)
+        let found = try await fixture.waitForIncident(.trafficSurge)
+        let (incident, seconds) = try #require(found, "no traffic_surge incident")
+        #expect(seconds < 15)
+        #expect(incident.evidence.contains { $0.signal == "top_clients_share" && $0.value < 0.5 })
+        let diagnoses = try await fixture.store.incidents().map(\.diagnosis)
+        #expect(!diagnoses.contains(.configSkew) && !diagnoses.contains(.attackSuspected))
+        await fixture.stop()
+    }
+
+    @Test func fiveTimesTheTrafficFromTwoClientsOnOnePathIsASuspectedAttack() async throws {
+        let plan = SpikePlan(extraAddresses: ["127.0.9.1", "127.0.9.2"], extraPath: "/api/v1/auth/login")
+        let fixture = try await WatchFixture(traffic: { port, _ in await plan.drive(port: port) })
+        try await fixture.warmUp()
+        plan.on.store(true, ordering: .relaxed)
+        let found = try await fixture.waitForIncident(.attackSuspected)
+        let (incident, seconds) = try #require(found, "no attack_suspected incident")
+        #expect(seconds < 15)
+        #expect(incident.summary.contains("127.0.9."))
+        #expect(incident.summary.contains("/api/v1/auth/login"))
+        let diagnoses = try await fixture.store.incidents().map(\.diagnosis)
+        #expect(!diagnoses.contains(.configSkew))
+        await fixture.stop()
+    }
+
     @Test func aBalancerWatchCannotReadIsTargetUnreachableAndNeverACrash() async throws {
         let dead = "http://127.0.0.1:\(try await closedPort())"
         let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)

@@ -31,7 +31,13 @@ extension StatsReport {
                     responses4xx: s.responses4xx, responses5xx: s.responses5xx, connectErrors: s.connectErrors,
                     retries: s.retries, latency: Self.latency(s.latency), latencyBuckets: Self.buckets(s.latency))
             }
-            return Pool(name: pool.config.name, algorithm: pool.config.algorithm.description, queueDepth: depth, backends: backends)
+            let recent = pool.sources.recent(atSecond: second)
+            let sources = Sources(
+                seconds: Int(recent.seconds), requests: recent.period.clients.total,
+                topClients: recent.period.clients.top(10).map { HeavySource(key: $0.key, count: $0.count, error: $0.error) },
+                topPaths: recent.period.paths.top(10).map { HeavySource(key: $0.key, count: $0.count, error: $0.error) })
+            return Pool(
+                name: pool.config.name, algorithm: pool.config.algorithm.description, queueDepth: depth, backends: backends, sources: sources)
         }
         self.init(configHash: generation.hash, generatedAt: Date(), pools: pools)
     }

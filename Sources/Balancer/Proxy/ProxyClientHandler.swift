@@ -298,6 +298,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         if head.headers.expectsContinue, head.isHTTP11 {
             context.writeAndFlush(wrapOutboundOut(ByteBuffer(staticString: "HTTP/1.1 100 Continue\r\n\r\n")), promise: nil)
         }
+        pool.sources.record(client: clientIP ?? "-", path: head.path, atSecond: PoolRuntime.currentSecond())
         var key: String? = nil
         if case .consistentHash(let source, _) = pool.config.algorithm {
             key = Self.hashKey(head, source: source, clientIP: clientIP)

@@ -56,6 +56,8 @@ public final class PoolRuntime: Sendable {
     let standingChanges = StandingChanges()
     /// Where this pool's backend state changes and failed requests are logged.
     let log: BalancerLog
+    /// The heaviest clients and paths of the last seconds (kept across reloads of the same pool).
+    let sources: TrafficSources
 
     init(
         config: PoolConfig, limits: LimitsConfig, timeouts: TimeoutsConfig, carryingStateFrom old: PoolRuntime?, metrics: BalancerMetrics? = nil,
@@ -63,6 +65,7 @@ public final class PoolRuntime: Sendable {
     ) {
         self.config = config
         self.log = log
+        self.sources = old?.sources ?? TrafficSources()
         let now = ContinuousClock.now
         let standingChanges = self.standingChanges
         self.backends = config.backends.enumerated().map { i, b in

@@ -62,14 +62,38 @@ public struct PoolSample: Sendable, Equatable {
     public var backends: [Backend]
     /// Hashes of the configurations serving (one per balancer).
     public var configHashes: [String]
+    /// Recent requests by client and by path, summed over the balancers that report them (nil when none does).
+    public var sources: RecentSources?
+
+    /// Who sent a pool its recent requests.
+    public struct RecentSources: Sendable, Equatable {
+        /// Requests counted.
+        public var requests: Int
+        /// Requests per client address (the heaviest ones).
+        public var clients: [String: Int]
+        /// Requests per path (the heaviest ones).
+        public var paths: [String: Int]
+
+        /// How concentrated these requests are: the three heaviest clients' share and the heaviest path's.
+        public var concentration: ClientConcentration? {
+            guard requests > 0 else { return nil }
+            let topClients = clients.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(3)
+            let topPath = paths.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }
+            return ClientConcentration(
+                topClientsShare: min(1, Double(topClients.reduce(0) { $0 + $1.value }) / Double(requests)),
+                topClients: topClients.map { ClientConcentration.Heavy(key: $0.key, count: $0.value) },
+                topPathShare: min(1, Double(topPath?.value ?? 0) / Double(requests)), topPath: topPath?.key)
+        }
+    }
 
     /// Creates a pool's sample.
-    public init(name: String, algorithm: String, queueDepth: Int, backends: [Backend], configHashes: [String]) {
+    public init(name: String, algorithm: String, queueDepth: Int, backends: [Backend], configHashes: [String], sources: RecentSources? = nil) {
         self.name = name
         self.algorithm = algorithm
         self.queueDepth = queueDepth
         self.backends = backends
         self.configHashes = configHashes
+        self.sources = sources
     }
 
     /// The pools of several balancers' reports, merged by pool and backend name.
@@ -84,6 +108,13 @@ public struct PoolSample: Sendable, Equatable {
                 if pools[pool.name] == nil { order.append(pool.name) }
                 merged.queueDepth += pool.queueDepth
                 merged.configHashes.append(report.configHash)
+                if let sources = pool.sources {
+                    var recent = merged.sources ?? RecentSources(requests: 0, clients: [:], paths: [:])
+                    recent.requests += sources.requests
+                    for c in sources.topClients { recent.clients[c.key, default: 0] += c.count }
+                    for p in sources.topPaths { recent.paths[p.key, default: 0] += p.count }
+                    merged.sources = recent
+                }
                 for backend in pool.backends {
                     let sample = Backend(report: backend)
                     views[pool.name, default: [:]][backend.name, default: 0] += 1

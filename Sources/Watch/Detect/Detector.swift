@@ -180,7 +180,10 @@ public struct Detector: Sendable {
         if let c = concentration {
             evidence.append(Evidence(signal: "top_clients_share", value: c.topClientsShare, baseline: baseline.topClientsShare))
             evidence.append(Evidence(signal: "top_path_share", value: c.topPathShare))
-            if c.topClientsShare >= settings.concentratedShare {
+            // Concentrated, and more than usual: a pool that always gets most of its traffic through one CDN or NAT
+            // address is not under attack whenever it gets busy.
+            let usual = baseline.topClientsShare ?? 0
+            if c.topClientsShare >= settings.concentratedShare, c.topClientsShare >= usual + 0.2 {
                 let who = c.topClients.prefix(3).map(\.key).joined(separator: ", ")
                 let path = c.topPath.map { c.topPathShare >= 0.5 ? " mostly to \($0) (\(Self.percent(c.topPathShare)))" : "" } ?? ""
                 return Finding(

@@ -185,7 +185,8 @@ public actor WatchEngine {
         let unhealthyFor = since.mapValues { now.timeIntervalSince($0) }
 
         var baseline = baselines[sample.name] ?? PoolBaseline(capacity: settings.baselineSamples, warmUp: settings.warmUpSamples)
-        let finding = detector.evaluate(signals, baseline: baseline, unhealthyFor: unhealthyFor)
+        let concentration = sample.sources?.concentration
+        let finding = detector.evaluate(signals, baseline: baseline, unhealthyFor: unhealthyFor, concentration: concentration)
         if finding != nil { metrics.detections.add(1) }
         await observe(sample.name, finding: finding, at: now)
         // The baseline learns only what is normal: frozen while the pool is abnormal and while a backend is out, and
@@ -199,7 +200,7 @@ public actor WatchEngine {
         }
         let thawed = frozenSince[sample.name].map { now.timeIntervalSince($0) >= settings.maxFreeze } ?? true
         if thawed, signals.requests >= settings.detection.minPoolRequests, seconds >= windowSeconds * 0.5 {
-            baseline.learn(signals)
+            baseline.learn(signals, topClientsShare: concentration?.topClientsShare)
         }
         baselines[sample.name] = baseline
 

@@ -46,6 +46,15 @@ struct AdminAndReloadTests {
         #expect(backends.map(\.requests) == [10, 30])
         #expect(backends.map(\.responses2xx) == [10, 30])
         #expect(backends.allSatisfy { $0.state == .healthy && $0.latency.p99 > 0 && $0.latency.max >= $0.latency.p50 })
+        #expect(backends.map { $0.latencyBuckets.reduce(0) { $0 + $1.count } } == [10, 30], "every response in a latency bucket")
+        #expect(report.apiVersion == 2)
+        #expect(r.body.contains("\"observed_share_1m\""), "snake_case keys")
+        // Who sent the requests: one client, one path.
+        let sources = try #require(report.pools[0].sources)
+        #expect(sources.requests == 40)
+        #expect(sources.topClients.map(\.key) == ["127.0.0.1"])
+        #expect(sources.topClients.first?.count == 40)
+        #expect(sources.topPaths.map(\.key) == ["/"])
     }
 
     @Test func metricsExposeSharesHistogramsAndReloadCounters() async throws {

@@ -30,7 +30,12 @@ final class WatchFixture: Sendable {
         return settings
     }
 
-    init(backends names: [String] = ["a", "b", "c"], rate: Double = 40, health: HealthConfig = HealthConfig(enabled: false)) async throws {
+    /// Starts the backends, the balancer and Watch; `traffic` drives the balancer's proxy port (steady GETs at 40 a
+    /// second from one client unless given).
+    init(
+        backends names: [String] = ["a", "b", "c"], health: HealthConfig = HealthConfig(enabled: false),
+        traffic: (@Sendable (_ proxyPort: Int, _ client: HTTPClient) async -> Void)? = nil
+    ) async throws {
         var started: [KnobBackend] = []
         for name in names { started.append(try await KnobBackend.start(name)) }
         backends = started
@@ -53,11 +58,12 @@ final class WatchFixture: Sendable {
             settings: settings, sources: [BalancerSource(baseURL: admin, client: client)], tracker: tracker, metrics: WatchMetrics(),
             logger: Self.quiet)
         self.engine = engine
-        let target = "http://127.0.0.1:\(ports.proxy)/jobs"
+        let proxy = ports.proxy
         let client = self.client
+        let traffic = traffic ?? { port, client in await Self.drive(client: client, url: "http://127.0.0.1:\(port)/jobs", rate: 40) }
         tasks = [
             Task { await engine.run() },
-            Task { await Self.drive(client: client, url: target, rate: rate) },
+            Task { await traffic(proxy, client) },
         ]
     }
 
