@@ -101,6 +101,7 @@ let package = Package(
                 "BalancerAPI",
                 "BalancerConfig",
                 "Distribution",
+                "ConfigCheck",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -157,6 +158,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What several test targets use: real peer processes started for a test.
+        .target(name: "EvenkeelTestSupport", path: "Tests/EvenkeelTestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "LoadGenTests",
             dependencies: [
@@ -180,6 +183,7 @@ let package = Package(
             name: "ConfigCheckTests",
             dependencies: [
                 "ConfigCheck",
+                "EvenkeelTestSupport",
                 "Balancer",
                 "BalancerConfig",
                 "Picking",
@@ -194,6 +198,7 @@ let package = Package(
             name: "WatchTests",
             dependencies: [
                 "Watch",
+                "EvenkeelTestSupport",
                 "Balancer",
                 "BalancerAPI",
                 "Distribution",

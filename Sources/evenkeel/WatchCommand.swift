@@ -19,6 +19,12 @@ struct WatchCommand: AsyncParsableCommand {
     @Option(name: .customLong("balancer"), help: "Admin base URL of an Evenkeel balancer (repeatable; several in front of the same pools are merged).")
     var balancers: [String] = []
 
+    @Option(help: "HAProxy statistics in CSV, e.g. http://127.0.0.1:8404/stats;csv (repeatable).")
+    var haproxy: [String] = []
+
+    @Option(name: .customLong("config"), help: "A balancer configuration file (Evenkeel, HAProxy or nginx) whose changes are recorded with ConfigCheck's diff and findings (repeatable).")
+    var configs: [String] = []
+
     @Option(help: "Address of the dashboard and API (host:port).")
     var listen: String?
 
@@ -32,11 +38,11 @@ struct WatchCommand: AsyncParsableCommand {
     var file: String?
 
     func run() async throws {
-        let settings = try WatchOptions(balancers: balancers, listen: listen, db: db, interval: interval, file: file).settings()
+        let settings = try WatchOptions(balancers: balancers, haproxy: haproxy, configs: configs, listen: listen, db: db, interval: interval, file: file).settings()
         var logger = Logger(label: "evenkeel.watch")
         logger.logLevel = .info
         let watch = try await WatchService(settings: settings, logger: logger) { port in
-            say("Watch: dashboard http://\(settings.listenHost):\(port)/ · incidents http://\(settings.listenHost):\(port)/api/v1/incidents · watching \(settings.balancers.joined(separator: ", "))")
+            say("Watch: dashboard http://\(settings.listenHost):\(port)/ · incidents http://\(settings.listenHost):\(port)/api/v1/incidents · watching \((settings.balancers + settings.haproxy + settings.configFiles).joined(separator: ", "))")
         }
         let group = ServiceGroup(
             configuration: .init(services: [.init(service: watch)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -6,7 +6,7 @@ import NIOHTTP1
 
 /// An Evenkeel balancer's admin API, read each poll: `/admin/stats` for the pools and `/admin/events` for the
 /// configuration changes.
-public struct BalancerSource: Sendable {
+public struct BalancerSource: TrafficSource {
     /// What one poll read.
     public struct Reading: Sendable {
         /// The stats report.
@@ -30,8 +30,20 @@ public struct BalancerSource: Sendable {
         self.maxBytes = maxBytes
     }
 
+    public var name: String { baseURL }
+
+    /// The pools and the applied reloads, as Watch takes them.
+    public func read(timeout: Duration) async throws(SourceError) -> SourceReading {
+        let reading = try await readDocuments(timeout: timeout)
+        return SourceReading(
+            pools: PoolSample.merge([reading.stats]),
+            changes: reading.events.filter { $0.result == .applied }.map {
+                ConfigChange(at: $0.time, source: baseURL, diff: $0.diff, hash: $0.newHash)
+            })
+    }
+
     /// Reads the stats and events, each within `timeout`.
-    public func read(timeout: Duration) async throws(SourceError) -> Reading {
+    public func readDocuments(timeout: Duration) async throws(SourceError) -> Reading {
         async let stats = document(StatsReport.self, path: "/admin/stats", timeout: timeout)
         async let events = document([ReloadEvent].self, path: "/admin/events", timeout: timeout)
         do {
@@ -47,7 +59,7 @@ public struct BalancerSource: Sendable {
         let url = baseURL + path
         let body: ByteBuffer
         do {
-            let response = try await client.execute(HTTPClientRequest(url: url), timeout: .nanoseconds(Int64(timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)))
+            let response = try await client.execute(HTTPClientRequest(url: url), timeout: TimeAmount(timeout))
             guard response.status == .ok else { throw SourceError.status(url: url, code: Int(response.status.code)) }
             do {
                 body = try await response.body.collect(upTo: maxBytes)

@@ -31,12 +31,16 @@ public struct PoolSample: Sendable, Equatable {
         public var inFlight: Int
         /// Latency histogram so far: bucket upper bound in ms (nil: overflow) → count.
         public var latencyBuckets: [Double?: Int]
+        /// A recent average response time in ms, from sources that report no histogram (HAProxy's `rtime`).
+        public var reportedLatency: Double?
 
         /// Creates a backend's sample.
         public init(
             name: String, state: BackendStatus, weight: Int, effectiveWeight: Double, expectedShare: Double, backup: Bool,
-            requests: Int, errors5xx: Int, connectErrors: Int, responses: Int, inFlight: Int, latencyBuckets: [Double?: Int]
+            requests: Int, errors5xx: Int, connectErrors: Int, responses: Int, inFlight: Int, latencyBuckets: [Double?: Int],
+            reportedLatency: Double? = nil
         ) {
+            self.reportedLatency = reportedLatency
             self.name = name
             self.state = state
             self.weight = weight
@@ -96,32 +100,49 @@ public struct PoolSample: Sendable, Equatable {
         self.sources = sources
     }
 
-    /// The pools of several balancers' reports, merged by pool and backend name.
-    public static func merge(_ reports: [StatsReport]) -> [PoolSample] {
+    /// The pools of one balancer's report.
+    public init(report pool: StatsReport.Pool, configHash: String) {
+        var sources: RecentSources?
+        if let reported = pool.sources {
+            sources = RecentSources(
+                requests: reported.requests,
+                clients: Dictionary(reported.topClients.map { ($0.key, $0.count) }, uniquingKeysWith: +),
+                paths: Dictionary(reported.topPaths.map { ($0.key, $0.count) }, uniquingKeysWith: +))
+        }
+        self.init(
+            name: pool.name, algorithm: pool.algorithm, queueDepth: pool.queueDepth, backends: pool.backends.map { Backend(report: $0) },
+            configHashes: [configHash], sources: sources)
+    }
+
+    /// Several sources' views of their pools, merged by pool and backend name: counts summed (an HA pair's traffic is
+    /// the sum of both halves), expectations averaged over the views, states at their worst.
+    public static func merge(_ views: [[PoolSample]]) -> [PoolSample] {
         var order: [String] = []
         var pools: [String: PoolSample] = [:]
-        // How many balancers reported each backend, to turn summed expectations into their mean.
-        var views: [String: [String: Int]] = [:]
-        for report in reports {
-            for pool in report.pools {
-                var merged = pools[pool.name] ?? PoolSample(name: pool.name, algorithm: pool.algorithm, queueDepth: 0, backends: [], configHashes: [])
-                if pools[pool.name] == nil { order.append(pool.name) }
+        var counts: [String: [String: Int]] = [:]
+        for view in views {
+            for pool in view {
+                guard var merged = pools[pool.name] else {
+                    order.append(pool.name)
+                    pools[pool.name] = pool
+                    for b in pool.backends { counts[pool.name, default: [:]][b.name] = 1 }
+                    continue
+                }
                 merged.queueDepth += pool.queueDepth
-                merged.configHashes.append(report.configHash)
+                merged.configHashes += pool.configHashes
                 if let sources = pool.sources {
                     var recent = merged.sources ?? RecentSources(requests: 0, clients: [:], paths: [:])
                     recent.requests += sources.requests
-                    for c in sources.topClients { recent.clients[c.key, default: 0] += c.count }
-                    for p in sources.topPaths { recent.paths[p.key, default: 0] += p.count }
+                    recent.clients.merge(sources.clients, uniquingKeysWith: +)
+                    recent.paths.merge(sources.paths, uniquingKeysWith: +)
                     merged.sources = recent
                 }
                 for backend in pool.backends {
-                    let sample = Backend(report: backend)
-                    views[pool.name, default: [:]][backend.name, default: 0] += 1
+                    counts[pool.name, default: [:]][backend.name, default: 0] += 1
                     if let i = merged.backends.firstIndex(where: { $0.name == backend.name }) {
-                        merged.backends[i].add(sample)
+                        merged.backends[i].add(backend)
                     } else {
-                        merged.backends.append(sample)
+                        merged.backends.append(backend)
                     }
                 }
                 pools[pool.name] = merged
@@ -130,12 +151,17 @@ public struct PoolSample: Sendable, Equatable {
         return order.compactMap { name in
             guard var pool = pools[name] else { return nil }
             for i in pool.backends.indices {
-                let count = Double(views[name]?[pool.backends[i].name] ?? 1)
-                pool.backends[i].effectiveWeight /= count
-                pool.backends[i].expectedShare /= count
+                let views = Double(counts[name]?[pool.backends[i].name] ?? 1)
+                pool.backends[i].effectiveWeight /= views
+                pool.backends[i].expectedShare /= views
             }
             return pool
         }
+    }
+
+    /// Several balancers' reports, merged (see ``merge(_:)-([[PoolSample]])``).
+    public static func merge(_ reports: [StatsReport]) -> [PoolSample] {
+        merge(reports.map { report in report.pools.map { PoolSample(report: $0, configHash: report.configHash) } })
     }
 }
 

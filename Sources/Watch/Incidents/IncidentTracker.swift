@@ -45,6 +45,16 @@ public actor IncidentTracker {
     /// The incidents not yet resolved.
     public var active: [Incident] { open.values.map(\.incident).sorted { $0.id < $1.id } }
 
+    /// Adds `entry` to every incident not yet resolved (e.g. a configuration change seen meanwhile), stored at once.
+    public func note(_ entry: TimelineEntry) async throws {
+        for key in open.keys.sorted() {
+            guard var current = open[key] else { continue }
+            current.incident.timeline.append(entry)
+            try await store.update(current.incident)
+            open[key] = current
+        }
+    }
+
     /// Takes one evaluation of `key`: its finding (nil when normal) at `now`. Returns the incidents that changed,
     /// already stored. `change` is the configuration change to link when an incident opens.
     public func observe(

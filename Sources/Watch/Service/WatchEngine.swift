@@ -64,7 +64,7 @@ public actor WatchEngine {
     }
 
     let settings: WatchSettings
-    let sources: [BalancerSource]
+    let sources: [any TrafficSource]
     let tracker: IncidentTracker
     let detector: Detector
     let logger: Logger
@@ -83,7 +83,7 @@ public actor WatchEngine {
     private var tick = 0
 
     /// A Watch over `sources`, storing incidents through `tracker`.
-    public init(settings: WatchSettings, sources: [BalancerSource], tracker: IncidentTracker, metrics: WatchMetrics, logger: Logger) {
+    public init(settings: WatchSettings, sources: [any TrafficSource], tracker: IncidentTracker, metrics: WatchMetrics, logger: Logger) {
         self.settings = settings
         self.sources = sources
         self.tracker = tracker
@@ -109,30 +109,29 @@ public actor WatchEngine {
     /// One poll of every source and one evaluation of every pool, at `now`.
     public func poll(at now: Date) async {
         let timeout = min(settings.interval * 0.9, .seconds(5))
-        let readings = await withTaskGroup(of: (String, Result<BalancerSource.Reading, SourceError>).self) { group in
+        let readings = await withTaskGroup(of: (String, Result<SourceReading, SourceError>).self) { group in
             for source in sources {
                 group.addTask {
                     do throws(SourceError) {
-                        return (source.baseURL, .success(try await source.read(timeout: timeout)))
+                        return (source.name, .success(try await source.read(timeout: timeout)))
                     } catch {
-                        return (source.baseURL, .failure(error))
+                        return (source.name, .failure(error))
                     }
                 }
             }
-            var results: [(String, Result<BalancerSource.Reading, SourceError>)] = []
+            var results: [(String, Result<SourceReading, SourceError>)] = []
             for await result in group { results.append(result) }
             return results
         }
-        var reports: [StatsReport] = []
+        var views: [[PoolSample]] = []
         for (url, result) in readings {
             switch result {
             case .success(let reading):
-                reports.append(reading.stats)
+                if !reading.pools.isEmpty { views.append(reading.pools) }
                 sourceStates[url] = SourceStatus(url: url, ok: true, lastError: nil, consecutiveFailures: 0)
-                for event in reading.events where event.result == .applied {
-                    if changes.record(ConfigChange(at: event.time, source: url, diff: event.diff, hash: event.newHash)) {
-                        logger.info("configuration change seen", metadata: ["source": "\(url)", "diff": "\(event.diff)"])
-                    }
+                for change in reading.changes where changes.record(change) {
+                    logger.info("configuration change seen", metadata: ["source": "\(url)", "diff": "\(change.diff)"])
+                    await noteChange(change, at: now)
                 }
                 await observe("source \(url)", finding: nil, at: now)
             case .failure(let error):
@@ -153,8 +152,8 @@ public actor WatchEngine {
                 await observe("source \(url)", finding: finding, at: now)
             }
         }
-        guard !reports.isEmpty else { return }
-        for sample in PoolSample.merge(reports) {
+        guard !views.isEmpty else { return }
+        for sample in PoolSample.merge(views) {
             await evaluate(sample, at: now)
         }
         tick += 1
@@ -237,6 +236,17 @@ public actor WatchEngine {
                 }
             }
             metrics.incidentsOpen.set(await tracker.active.count)
+        } catch {
+            logger.error("could not store an incident: \(error)")
+        }
+    }
+
+    /// Writes a configuration change seen while incidents are open into their timelines: a revert, or a second change.
+    private func noteChange(_ change: ConfigChange, at now: Date) async {
+        // Changes Watch learns of at its start are history, not news.
+        guard tick > 0 else { return }
+        do {
+            try await tracker.note(TimelineEntry(at: change.at, kind: "config_change", text: "Configuration changed (\(change.source)): \(change.diff)"))
         } catch {
             logger.error("could not store an incident: \(error)")
         }

@@ -3,13 +3,20 @@ import BalancerConfig
 /// The command line of `evenkeel watch`, turned into settings: a file first (when given), the options over it.
 public struct WatchOptions: Sendable, Equatable {
     public var balancers: [String]
+    public var haproxy: [String]
+    public var configs: [String]
     public var listen: String?
     public var db: String?
     public var interval: String?
     public var file: String?
 
-    public init(balancers: [String] = [], listen: String? = nil, db: String? = nil, interval: String? = nil, file: String? = nil) {
+    public init(
+        balancers: [String] = [], haproxy: [String] = [], configs: [String] = [], listen: String? = nil, db: String? = nil,
+        interval: String? = nil, file: String? = nil
+    ) {
         self.balancers = balancers
+        self.haproxy = haproxy
+        self.configs = configs
         self.listen = listen
         self.db = db
         self.interval = interval
@@ -30,7 +37,14 @@ public struct WatchOptions: Sendable, Equatable {
             }
             settings.balancers = balancers
         }
-        guard !settings.balancers.isEmpty else { throw Invalid(description: "name at least one --balancer (or balancers: in --file)") }
+        for url in haproxy where !url.hasPrefix("http://") {
+            throw Invalid(description: "--haproxy \(url): a statistics URL such as http://127.0.0.1:8404/stats;csv is needed")
+        }
+        if !haproxy.isEmpty { settings.haproxy = haproxy }
+        if !configs.isEmpty { settings.configFiles = configs }
+        guard settings.hasSources else {
+            throw Invalid(description: "name at least one --balancer or --haproxy (or balancers:/haproxy: in --file)")
+        }
         if let listen {
             guard let address = WatchSettings.parseListen(listen) else { throw Invalid(description: "--listen \(listen): host:port is needed") }
             (settings.listenHost, settings.listenPort) = address

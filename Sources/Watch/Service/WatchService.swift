@@ -34,8 +34,15 @@ public struct WatchService: Service {
         let metrics = WatchMetrics()
         self.metrics = metrics
         engine = WatchEngine(
-            settings: settings, sources: settings.balancers.map { BalancerSource(baseURL: $0, client: client) }, tracker: tracker,
+            settings: settings, sources: Self.sources(settings, client: client), tracker: tracker,
             metrics: metrics, logger: logger)
+    }
+
+    /// Every source the settings name.
+    static func sources(_ settings: WatchSettings, client: HTTPClient) -> [any TrafficSource] {
+        settings.balancers.map { BalancerSource(baseURL: $0, client: client) as any TrafficSource }
+            + settings.haproxy.map { HAProxySource(url: $0, client: client) }
+            + settings.configFiles.map { ConfigFileSource(path: $0) }
     }
 
     public func run() async throws {

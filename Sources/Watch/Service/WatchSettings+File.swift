@@ -4,7 +4,7 @@ import Yams
 
 extension WatchSettings {
     /// The keys a `watch.yaml` may have; any other is an error naming its `file:line:column`.
-    static let fileKeys = ["balancers", "listen", "db", "interval", "window", "resolve_after", "unreachable_after", "confirmations"]
+    static let fileKeys = ["balancers", "haproxy", "configs", "listen", "db", "interval", "window", "resolve_after", "unreachable_after", "confirmations"]
 
     /// Settings read from a YAML file, over `defaults`: the same settings as the command-line options.
     public static func load(file path: String, over defaults: WatchSettings = WatchSettings()) throws(ConfigError) -> WatchSettings {
@@ -31,6 +31,25 @@ extension WatchSettings {
                             expected: "an admin base URL such as http://127.0.0.1:9090")
                     }
                     return url
+                }
+            }
+            if let nodes = try reader.sequence("haproxy", expected: "a list of HAProxy CSV statistics URLs") {
+                settings.haproxy = try nodes.map { node in
+                    guard let url = node.scalar?.string, url.hasPrefix("http://") else {
+                        throw ConfigError.invalidValue(
+                            MappingReader.location(of: node, file: file), key: "haproxy", value: node.scalar?.string ?? "?",
+                            expected: "a statistics URL such as http://127.0.0.1:8404/stats;csv")
+                    }
+                    return url
+                }
+            }
+            if let nodes = try reader.sequence("configs", expected: "a list of configuration file paths") {
+                settings.configFiles = try nodes.map { node in
+                    guard let path = node.scalar?.string, !path.isEmpty else {
+                        throw ConfigError.invalidValue(
+                            MappingReader.location(of: node, file: file), key: "configs", value: "?", expected: "a file path")
+                    }
+                    return path
                 }
             }
             if let listen = try reader.scalarText("listen", expected: "host:port") {

@@ -2,6 +2,13 @@
 public struct WatchSettings: Sendable, Equatable {
     /// Admin base URLs of Evenkeel balancers (several in front of the same pools are merged).
     public var balancers: [String]
+    /// HAProxy statistics URLs in CSV (`…/stats;csv`).
+    public var haproxy: [String] = []
+    /// Balancer configuration files whose changes are recorded (any dialect ConfigCheck reads).
+    public var configFiles: [String] = []
+
+    /// Whether anything is to be read.
+    public var hasSources: Bool { !balancers.isEmpty || !haproxy.isEmpty }
     /// Where the API and dashboard listen.
     public var listenHost: String
     /// Port of the API and dashboard.

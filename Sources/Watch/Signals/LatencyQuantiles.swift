@@ -8,6 +8,13 @@ public struct LatencyQuantiles: Sendable, Equatable {
     /// 99th percentile, ms.
     public var p99: Double
 
+    /// Quantiles given directly.
+    public init(count: Int, p50: Double, p99: Double) {
+        self.count = count
+        self.p50 = p50
+        self.p99 = p99
+    }
+
     /// The interval between `earlier` and `later`. Buckets that shrank (a balancer restarted) count as empty.
     public init(from earlier: [Double?: Int], to later: [Double?: Int]) {
         var delta: [(le: Double, count: Int)] = []

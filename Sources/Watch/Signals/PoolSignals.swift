@@ -59,7 +59,11 @@ public struct PoolSignals: Sendable, Equatable, Codable {
             let requests = delta(b.requests, before?.requests)
             let failed = delta(b.errors5xx, before?.errors5xx) + delta(b.connectErrors, before?.connectErrors)
             let earlierBuckets = before.map { $0.requests <= b.requests ? $0.latencyBuckets : [:] } ?? [:]
-            let latency = LatencyQuantiles(from: earlierBuckets, to: b.latencyBuckets)
+            var latency = LatencyQuantiles(from: earlierBuckets, to: b.latencyBuckets)
+            if latency.count == 0, let average = b.reportedLatency, requests > 0 {
+                // A source with no histogram (HAProxy) gives one recent average: it stands for both quantiles.
+                latency = LatencyQuantiles(count: requests, p50: average, p99: average)
+            }
             for (le, c) in b.latencyBuckets { allBuckets.1[le, default: 0] += c }
             for (le, c) in earlierBuckets { allBuckets.0[le, default: 0] += c }
             counts[b.name] = requests

@@ -1,0 +1,94 @@
+import BalancerConfig
+import ConfigCheck
+import Foundation
+import Synchronization
+
+/// A balancer configuration file Watch keeps an eye on (`--config FILE`, any dialect ConfigCheck reads): each read
+/// hashes it, and a changed file becomes a configuration change with what changed and what ConfigCheck finds in the
+/// new text, so a skew behind HAProxy or nginx points at its cause as one behind Evenkeel does.
+public final class ConfigFileSource: TrafficSource {
+    /// The file.
+    public let path: String
+    /// The largest file read.
+    public let maxBytes: Int
+
+    private struct Seen {
+        var hash: String
+        var text: String
+    }
+
+    private let seen = Mutex<Seen?>(nil)
+
+    public init(path: String, maxBytes: Int = 4 << 20) {
+        self.path = path
+        self.maxBytes = maxBytes
+    }
+
+    public var name: String { path }
+
+    public func read(timeout: Duration) async throws(SourceError) -> SourceReading {
+        let text: String
+        do {
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            if let size = attributes[.size] as? Int, size > maxBytes { throw SourceError.tooLarge(url: path, limit: maxBytes) }
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch let error as SourceError {
+            throw error
+        } catch {
+            throw .unreachable(url: path, reason: error.localizedDescription)
+        }
+        let hash = Self.hash(text)
+        let previous = seen.withLock { s -> Seen? in
+            let old = s
+            s = Seen(hash: hash, text: text)
+            return old
+        }
+        guard let previous, previous.hash != hash else { return SourceReading(pools: [], changes: []) }
+        let diff = Self.describe(from: previous.text, to: text, file: path)
+        return SourceReading(pools: [], changes: [ConfigChange(at: Date(), source: path, diff: diff, hash: hash)])
+    }
+
+    /// What changed between two texts of a configuration, and ConfigCheck's errors and warnings in the new one.
+    static func describe(from old: String, to new: String, file: String) -> String {
+        var parts: [String] = []
+        if let before = try? BalancerConfigLoader.parse(yaml: old, file: file), let after = try? BalancerConfigLoader.parse(yaml: new, file: file),
+            Dialect.detect(in: new) == .evenkeel
+        {
+            parts.append(ConfigDiff(from: before, to: after).description)
+        } else {
+            parts.append(lineDiff(from: old, to: new))
+        }
+        if let config = try? CheckedConfig.parse(new, file: file) {
+            let findings = ConfigChecker().check(config).findings.filter { $0.severity == .error || $0.severity == .warning }
+            if !findings.isEmpty {
+                parts.append("ConfigCheck: " + findings.prefix(3).map { "\($0.rule) \($0.message)" }.joined(separator: "; "))
+            }
+        } else {
+            parts.append("ConfigCheck cannot read the new text")
+        }
+        return parts.joined(separator: " · ")
+    }
+
+    /// Lines removed and added (trimmed, comments and blank lines left out), at most five of each.
+    static func lineDiff(from old: String, to new: String) -> String {
+        func lines(_ text: String) -> [String] {
+            text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        }
+        let before = lines(old), after = lines(new)
+        let removed = before.filter { !after.contains($0) }, added = after.filter { !before.contains($0) }
+        let text = removed.prefix(5).map { "-\($0)" } + added.prefix(5).map { "+\($0)" }
+        return text.isEmpty ? "whitespace or comments only" : text.joined(separator: " ")
+    }
+
+    /// 16 hex digits of FNV-1a 64 over the text.
+    static func hash(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
