@@ -16,7 +16,7 @@
 # rate window), and the ratios. Result lines start with RESULT; everything else is progress.
 # The binary is $EVENKEEL (default .build/release/evenkeel; this script does not build). Everything listens on
 # 127.0.0.1 and every process is stopped on exit.
-# Usage: [EVENKEEL=path] [QUIET_SECONDS=600] Benchmarks/watch.sh
+# Usage: [EVENKEEL=path] [QUIET_SECONDS=600] [KEEP_WORK=1] Benchmarks/watch.sh   (KEEP_WORK keeps the logs and databases)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source Benchmarks/common.sh
@@ -40,7 +40,7 @@ cleanup() {
     sleep 0.1
   done
   for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
+  if [[ -n ${KEEP_WORK:-} ]]; then echo "logs kept in $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
@@ -142,10 +142,11 @@ elif cmd == "wait-open":              # DIAGNOSIS T0 TIMEOUT EXCLUDED-IDS: a new
     if found is None:
         print(json.dumps({"seconds": None}))
         sys.exit(1)
-    first = next((e["text"] for e in found["timeline"] if e["kind"] == "detected"), "")
+    changes = [e["text"] for e in found["timeline"] if e["kind"] == "diagnosis_changed"]
+    first = changes[0].split(" → ")[0].removeprefix("Diagnosis ") if changes else found["diagnosis"]
     print(json.dumps({
         "seconds": round(time.time() - t0, 1), "id": found["id"], "opened_after": round(when(found["opened_at"]) - t0, 1),
-        "first_seen": first, "changed": [e["text"].split(":")[0] for e in found["timeline"] if e["kind"] == "diagnosis_changed"],
+        "first_diagnosis": first,
         "diff": (found.get("config_change") or {}).get("diff"), "summary": found["summary"]}))
 elif cmd == "wait-resolved":          # ID T0 TIMEOUT
     ident, t0, timeout = int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
@@ -236,6 +237,10 @@ timeout $((quiet_seconds + 60)) "$bin" load "http://127.0.0.1:$proxy" --seekers 
   --step-seconds 20 --duration "$quiet_seconds" --json "$work/quiet-load.json" > "$work/quiet-load.txt" 2>&1 & load_pid=$!; pids+=($load_pid)
 sleep $((quiet_seconds / 3))
 echo "quiet: SIGTERM replica-2 at $(python3 -c "print(round($(now) - $quiet_start))") s"
+# replica-2 as the balancer sees it, twice a second for 45 s from the SIGTERM.
+timeout 45 bash -c 'while :; do echo "$(date +%s.%N) $(curl -s "$0/admin/stats" | tr -d "\n ")"; sleep 0.5; done' \
+  "http://127.0.0.1:$admin" > "$work/restart-states.txt" 2>/dev/null & pids+=($!)
+restart_at=$(now)
 kill -TERM "${replica_pids[1]}"
 stopped "${replica_pids[1]}"
 sleep 2
@@ -245,6 +250,20 @@ sleep "$(python3 -c "print(max(0, $quiet_start + $quiet_seconds - $(now)))")"
 quiet_end=$(now)
 cpu_after=$(ticks "$watch_pid")
 wait "$load_pid" || true
+python3 - "$work/restart-states.txt" "$restart_at" <<'PY'
+import json, sys
+seen, last = [], None
+for line in open(sys.argv[1]):
+    t, _, doc = line.partition(" ")
+    try:
+        b = next(x for x in json.loads(doc)["pools"][0]["backends"] if x["name"] == "replica-2")
+    except (ValueError, StopIteration, KeyError, IndexError):
+        continue
+    if b["state"] != last:
+        seen.append(f"{float(t) - float(sys.argv[2]):.1f} s {b['state']} (connect errors {b['connect_errors']}, effective weight {b['effective_weight']:.2f})")
+    last = b["state"]
+print("quiet: replica-2 as the balancer saw it after the SIGTERM: " + "; ".join(seen))
+PY
 q opened-between "$quiet_start" "$quiet_end" > "$work/quiet-incidents.txt"
 opened=$(head -1 "$work/quiet-incidents.txt")
 before_quiet=$(q opened-between 0 "$quiet_start" | head -1)
@@ -341,18 +360,18 @@ sleep 10
 # ---------------------------------------------------------------- down
 excluded=$(q ids)
 kill -KILL "${replica_pids[2]}"; t0=$(now)
+{ stopped "${replica_pids[2]}"; } 2>/dev/null
 echo "down: replica-3 killed (SIGKILL)"
 down_seconds=""
 if found=$(q wait-open backend_down "$t0" 60 "$excluded"); then
   down_seconds=$(field "$found" seconds); down_id=$(field "$found" id)
-  echo "RESULT down_detect_seconds=$down_seconds (incident $down_id opened $(field "$found" opened_after) s after the kill as $(field "$found" first_seen | sed 's/ first seen.//'); target < 15: $(python3 -c "print('met' if $down_seconds < 15 else 'NOT met')"))"
+  echo "RESULT down_detect_seconds=$down_seconds (incident $down_id opened $(field "$found" opened_after) s after the kill as $(field "$found" first_diagnosis); target < 15: $(python3 -c "print('met' if $down_seconds < 15 else 'NOT met')"))"
   echo "down: $(field "$found" summary)"
 else
   down_id=""
   echo "RESULT down_detect_seconds=none within 60 s (target < 15: NOT met)"
   q describe $(q ids)
 fi
-stopped "${replica_pids[2]}"
 start_replica 2; t0=$(now)
 echo "down: replica-3 started again"
 resolve down "$down_id"

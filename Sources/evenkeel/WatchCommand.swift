@@ -22,6 +22,9 @@ struct WatchCommand: AsyncParsableCommand {
     @Option(help: "HAProxy statistics in CSV, e.g. http://127.0.0.1:8404/stats;csv (repeatable).")
     var haproxy: [String] = []
 
+    @Option(name: .customLong("nginx-log"), help: "An nginx access log written with Evenkeel's log format (docs/runbooks/watch.md), followed across rotation (repeatable).")
+    var nginxLogs: [String] = []
+
     @Option(name: .customLong("config"), help: "A balancer configuration file (Evenkeel, HAProxy or nginx) whose changes are recorded with ConfigCheck's diff and findings (repeatable).")
     var configs: [String] = []
 
@@ -38,11 +41,13 @@ struct WatchCommand: AsyncParsableCommand {
     var file: String?
 
     func run() async throws {
-        let settings = try WatchOptions(balancers: balancers, haproxy: haproxy, configs: configs, listen: listen, db: db, interval: interval, file: file).settings()
+        var options = WatchOptions(balancers: balancers, haproxy: haproxy, configs: configs, listen: listen, db: db, interval: interval, file: file)
+        options.nginxLogs = nginxLogs
+        let settings = try options.settings()
         var logger = Logger(label: "evenkeel.watch")
         logger.logLevel = .info
         let watch = try await WatchService(settings: settings, logger: logger) { port in
-            say("Watch: dashboard http://\(settings.listenHost):\(port)/ · incidents http://\(settings.listenHost):\(port)/api/v1/incidents · watching \((settings.balancers + settings.haproxy + settings.configFiles).joined(separator: ", "))")
+            say("Watch: dashboard http://\(settings.listenHost):\(port)/ · incidents http://\(settings.listenHost):\(port)/api/v1/incidents · watching \((settings.balancers + settings.haproxy + settings.nginxLogs + settings.configFiles).joined(separator: ", "))")
         }
         let group = ServiceGroup(
             configuration: .init(services: [.init(service: watch)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

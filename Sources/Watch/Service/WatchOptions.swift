@@ -4,6 +4,7 @@ import BalancerConfig
 public struct WatchOptions: Sendable, Equatable {
     public var balancers: [String]
     public var haproxy: [String]
+    public var nginxLogs: [String] = []
     public var configs: [String]
     public var listen: String?
     public var db: String?
@@ -42,8 +43,9 @@ public struct WatchOptions: Sendable, Equatable {
         }
         if !haproxy.isEmpty { settings.haproxy = haproxy }
         if !configs.isEmpty { settings.configFiles = configs }
+        if !nginxLogs.isEmpty { settings.nginxLogs = nginxLogs }
         guard settings.hasSources else {
-            throw Invalid(description: "name at least one --balancer or --haproxy (or balancers:/haproxy: in --file)")
+            throw Invalid(description: "name at least one --balancer, --haproxy or --nginx-log (or balancers:, haproxy:, nginx_logs: in --file)")
         }
         if let listen {
             guard let address = WatchSettings.parseListen(listen) else { throw Invalid(description: "--listen \(listen): host:port is needed") }

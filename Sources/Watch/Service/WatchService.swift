@@ -42,6 +42,7 @@ public struct WatchService: Service {
     static func sources(_ settings: WatchSettings, client: HTTPClient) -> [any TrafficSource] {
         settings.balancers.map { BalancerSource(baseURL: $0, client: client) as any TrafficSource }
             + settings.haproxy.map { HAProxySource(url: $0, client: client) }
+            + settings.nginxLogs.map { NginxLogSource(path: $0, pool: settings.nginxLogs.count == 1 ? "nginx" : "nginx \($0)") }
             + settings.configFiles.map { ConfigFileSource(path: $0) }
     }
 

@@ -4,7 +4,7 @@ import Yams
 
 extension WatchSettings {
     /// The keys a `watch.yaml` may have; any other is an error naming its `file:line:column`.
-    static let fileKeys = ["balancers", "haproxy", "configs", "listen", "db", "interval", "window", "resolve_after", "unreachable_after", "confirmations"]
+    static let fileKeys = ["balancers", "haproxy", "nginx_logs", "configs", "listen", "db", "interval", "window", "resolve_after", "unreachable_after", "confirmations"]
 
     /// Settings read from a YAML file, over `defaults`: the same settings as the command-line options.
     public static func load(file path: String, over defaults: WatchSettings = WatchSettings()) throws(ConfigError) -> WatchSettings {
@@ -41,6 +41,15 @@ extension WatchSettings {
                             expected: "a statistics URL such as http://127.0.0.1:8404/stats;csv")
                     }
                     return url
+                }
+            }
+            if let nodes = try reader.sequence("nginx_logs", expected: "a list of access log paths") {
+                settings.nginxLogs = try nodes.map { node in
+                    guard let path = node.scalar?.string, !path.isEmpty else {
+                        throw ConfigError.invalidValue(
+                            MappingReader.location(of: node, file: file), key: "nginx_logs", value: "?", expected: "a file path")
+                    }
+                    return path
                 }
             }
             if let nodes = try reader.sequence("configs", expected: "a list of configuration file paths") {

@@ -4,11 +4,13 @@ public struct WatchSettings: Sendable, Equatable {
     public var balancers: [String]
     /// HAProxy statistics URLs in CSV (`…/stats;csv`).
     public var haproxy: [String] = []
+    /// nginx access logs written with Evenkeel's log format.
+    public var nginxLogs: [String] = []
     /// Balancer configuration files whose changes are recorded (any dialect ConfigCheck reads).
     public var configFiles: [String] = []
 
     /// Whether anything is to be read.
-    public var hasSources: Bool { !balancers.isEmpty || !haproxy.isEmpty }
+    public var hasSources: Bool { !balancers.isEmpty || !haproxy.isEmpty || !nginxLogs.isEmpty }
     /// Where the API and dashboard listen.
     public var listenHost: String
     /// Port of the API and dashboard.
