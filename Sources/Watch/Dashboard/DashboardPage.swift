@@ -80,7 +80,8 @@ enum DashboardPage {
             let skewed = b.observedShare - b.expectedShare >= 0.15
             out += "<tr class=\"backend\"><td>\(HTMLText.escape(b.name))</td><td class=\"\(b.state == .healthy ? "ok" : "bad")\">\(b.state.rawValue)</td><td>\(b.weight)</td>"
             out += "<td>\(Detector.percent(b.expectedShare))</td><td class=\"\(skewed ? "bad" : "")\">\(Detector.percent(b.observedShare))</td>"
-            out += "<td>\(Detector.ms(b.p50))</td><td>\(Detector.ms(b.p99))</td><td>\(Detector.percent(b.errorRatio))</td></tr>"
+            let answered = b.responses > 0
+            out += "<td>\(answered ? Detector.ms(b.p50) : "–")</td><td>\(answered ? Detector.ms(b.p99) : "–")</td><td>\(Detector.percent(b.errorRatio))</td></tr>"
         }
         out += "</table>"
         let names = s.backends.map(\.name)

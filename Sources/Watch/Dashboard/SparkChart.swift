@@ -25,7 +25,8 @@ struct SparkChart {
         let scale = max(top ?? largest * 1.1, 1e-9)
         let left = 4.0, bottom = height - 16, plotHeight = height - 34
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"\(HTMLText.escape(title))\">"
-        out += "<text x=\"4\" y=\"12\" class=\"t\">\(HTMLText.escape(title)) (top \(Self.format(scale)) \(HTMLText.escape(unit)))</text>"
+        let top = unit.isEmpty ? Self.format(scale) : "\(Self.format(scale)) \(unit)"
+        out += "<text x=\"4\" y=\"12\" class=\"t\">\(HTMLText.escape(title)) (top \(HTMLText.escape(top)))</text>"
         out += "<line x1=\"\(left)\" y1=\"\(bottom)\" x2=\"\(width - 4)\" y2=\"\(bottom)\" stroke=\"#999\"/>"
         for (index, line) in series.enumerated() where !line.values.isEmpty {
             let color = Self.palette[index % Self.palette.count]

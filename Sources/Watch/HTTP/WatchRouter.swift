@@ -39,7 +39,9 @@ public enum WatchRouter {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render())))
         }
         router.get("/") { request, _ in
-            let page = try await DashboardPage.render(engine: engine, store: store, fragment: request.uri.queryParameters["fragment"] != nil)
+            let fragment = request.uri.queryParameters["fragment"] != nil
+            if fragment { metrics.dashboardRefreshes.add(1) }
+            let page = try await DashboardPage.render(engine: engine, store: store, fragment: fragment)
             return Response(
                 status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: page)))
@@ -49,6 +51,8 @@ public enum WatchRouter {
             return Response(
                 status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
                 body: ResponseBody { writer in
+                    metrics.liveDashboards.add(1)
+                    defer { metrics.liveDashboards.add(-1) }
                     try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
                     for await tick in updates {
                         try await writer.write(ByteBuffer(string: "event: update\ndata: \(tick)\n\n"))

@@ -15,6 +15,8 @@ public final class WatchMetrics: Sendable {
         let gauge: Gauge
         /// Sets it.
         public func set(_ value: Int) { gauge.set(Double(value)) }
+        /// Adds `delta` (negative to take away).
+        public func add(_ delta: Int) { gauge.increment(by: Double(delta)) }
     }
 
     /// The registry `/metrics` renders.
@@ -27,8 +29,21 @@ public final class WatchMetrics: Sendable {
     public let incidentsOpen: Level
     /// Source reads that failed.
     public let pollErrors: Count
+    /// Dashboards open with live updates (Server-Sent Events streams).
+    public let liveDashboards: Level
+    /// Redraws dashboards fetched after an update.
+    public let dashboardRefreshes: Count
 
     public init() {
+        liveDashboards = Level(
+            gauge: registry.makeGauge(
+                descriptor: MetricNameDescriptor(
+                    namespace: "evenkeel", subsystem: "watch", metricName: "live_dashboards", unitName: "", helpText: "Dashboards open with live updates")))
+        dashboardRefreshes = Count(
+            counter: registry.makeCounter(
+                descriptor: MetricNameDescriptor(
+                    namespace: "evenkeel", subsystem: "watch", metricName: "dashboard_refreshes", unitName: "total",
+                    helpText: "Dashboard redraws fetched after a live update")))
         detections = Count(counter: registry.makeCounter(descriptor: MetricNameDescriptor(namespace: "evenkeel", subsystem: "watch", metricName: "detections", unitName: "total", helpText: "Pool evaluations that found something abnormal")))
         incidentsOpened = Count(counter: registry.makeCounter(descriptor: MetricNameDescriptor(namespace: "evenkeel", subsystem: "watch", metricName: "incidents_opened", unitName: "total", helpText: "Incidents opened")))
         incidentsOpen = Level(gauge: registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "evenkeel", subsystem: "watch", metricName: "incidents_open", unitName: "", helpText: "Incidents open or acknowledged")))
