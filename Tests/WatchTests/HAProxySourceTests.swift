@@ -71,74 +71,76 @@ import Testing
     }
 }
 
-/// Watch reading a real HAProxy's CSV statistics in front of backends that misbehave on cue.
-@Suite(.timeLimit(.minutes(2)))
-struct HAProxySourceTests {
-    static func haproxy() -> String? {
-        ["/usr/sbin/haproxy", "/usr/bin/haproxy"].first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
-    @Test func aFailingServerBehindHAProxyIsBackendErrors() async throws {
-        let program = try #require(Self.haproxy(), "haproxy is needed: apt-get install haproxy (scripts/test installs it)")
-        var backends: [KnobBackend] = []
-        for name in ["a", "b", "c"] { backends.append(try await KnobBackend.start(name)) }
-        let proxyPort = RunningBalancer.freePort(), statsPort = RunningBalancer.freePort()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("haproxy-watch-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let config = """
-            global
-              maxconn 256
-            defaults
-              mode http
-              timeout connect 2s
-              timeout client 10s
-              timeout server 10s
-            frontend site
-              bind 127.0.0.1:\(proxyPort)
-              default_backend web
-            backend web
-              balance roundrobin
-            \(backends.map { "  server \($0.name) 127.0.0.1:\($0.port)" }.joined(separator: "\n"))
-            listen stats
-              bind 127.0.0.1:\(statsPort)
-              stats enable
-              stats uri /stats
-
-            """
-        let file = folder.appendingPathComponent("haproxy.cfg")
-        try config.write(to: file, atomically: true, encoding: .utf8)
-        let haproxy = try RunningBalancer(program: program, arguments: ["-f", file.path, "-db"], folder: folder, waitingFor: statsPort)
-        defer { haproxy.stop() }
-
-        let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
-        let store = try IncidentStore(path: ":memory:")
-        let url = "http://127.0.0.1:\(statsPort)/stats;csv"
-        var settings = WatchFixture.settings([])
-        settings.haproxy = [url]
-        let engine = WatchEngine(
-            settings: settings, sources: [HAProxySource(url: url, client: client)],
-            tracker: try await IncidentTracker(store: store, confirmations: 2, resolveAfter: 2), metrics: WatchMetrics(), logger: WatchFixture.quiet)
-        let tasks = [
-            Task { await engine.run() },
-            Task { await WatchFixture.drive(client: client, url: "http://127.0.0.1:\(proxyPort)/", rate: 40) },
-        ]
-        try await Task.sleep(for: .seconds(3))
-        let status = await engine.status()
-        let web = try #require(status["web"], "the HAProxy backend 'web' is a pool: \(status.keys)")
-        #expect(web.signals.backends.map(\.name) == ["a", "b", "c"])
-        #expect(web.signals.rate > 10)
-        #expect(!status.keys.contains("stats"), "a proxy without servers is no pool")
-
-        backends[2].knobs.withLock { $0.failEvery = 4 }
-        var found: Incident?
-        for _ in 0..<150 where found == nil {
-            found = try await store.incidents(states: [.open]).first { $0.diagnosis == .backendErrors }
-            try await Task.sleep(for: .milliseconds(100))
+extension WatchEndToEnd {
+    /// Watch reading a real HAProxy's CSV statistics in front of backends that misbehave on cue.
+    @Suite(.timeLimit(.minutes(2)))
+    struct HAProxySourceTests {
+        static func haproxy() -> String? {
+            ["/usr/sbin/haproxy", "/usr/bin/haproxy"].first { FileManager.default.isExecutableFile(atPath: $0) }
         }
-        #expect(found?.backends == ["c"], "\(String(describing: found))")
-        for task in tasks { task.cancel() }
-        for task in tasks { await task.value }
-        for backend in backends { await backend.stop() }
-        try await client.shutdown()
+
+        @Test func aFailingServerBehindHAProxyIsBackendErrors() async throws {
+            let program = try #require(Self.haproxy(), "haproxy is needed: apt-get install haproxy (scripts/test installs it)")
+            var backends: [KnobBackend] = []
+            for name in ["a", "b", "c"] { backends.append(try await KnobBackend.start(name)) }
+            let proxyPort = RunningBalancer.freePort(), statsPort = RunningBalancer.freePort()
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("haproxy-watch-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let config = """
+                global
+                  maxconn 256
+                defaults
+                  mode http
+                  timeout connect 2s
+                  timeout client 10s
+                  timeout server 10s
+                frontend site
+                  bind 127.0.0.1:\(proxyPort)
+                  default_backend web
+                backend web
+                  balance roundrobin
+                \(backends.map { "  server \($0.name) 127.0.0.1:\($0.port)" }.joined(separator: "\n"))
+                listen stats
+                  bind 127.0.0.1:\(statsPort)
+                  stats enable
+                  stats uri /stats
+
+                """
+            let file = folder.appendingPathComponent("haproxy.cfg")
+            try config.write(to: file, atomically: true, encoding: .utf8)
+            let haproxy = try RunningBalancer(program: program, arguments: ["-f", file.path, "-db"], folder: folder, waitingFor: statsPort)
+            defer { haproxy.stop() }
+
+            let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+            let store = try IncidentStore(path: ":memory:")
+            let url = "http://127.0.0.1:\(statsPort)/stats;csv"
+            var settings = WatchFixture.settings([])
+            settings.haproxy = [url]
+            let engine = WatchEngine(
+                settings: settings, sources: [HAProxySource(url: url, client: client)],
+                tracker: try await IncidentTracker(store: store, confirmations: 2, resolveAfter: 2), metrics: WatchMetrics(), logger: WatchFixture.quiet)
+            let tasks = [
+                Task { await engine.run() },
+                Task { await WatchFixture.drive(client: client, url: "http://127.0.0.1:\(proxyPort)/", rate: 25) },
+            ]
+            try await Task.sleep(for: .seconds(3))
+            let status = await engine.status()
+            let web = try #require(status["web"], "the HAProxy backend 'web' is a pool: \(status.keys)")
+            #expect(web.signals.backends.map(\.name) == ["a", "b", "c"])
+            #expect(web.signals.rate > 10)
+            #expect(!status.keys.contains("stats"), "a proxy without servers is no pool")
+
+            backends[2].knobs.withLock { $0.failEvery = 4 }
+            var found: Incident?
+            for _ in 0..<150 where found == nil {
+                found = try await store.incidents(states: [.open]).first { $0.diagnosis == .backendErrors }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(found?.backends == ["c"], "\(String(describing: found))")
+            for task in tasks { task.cancel() }
+            for task in tasks { await task.value }
+            for backend in backends { await backend.stop() }
+            try await client.shutdown()
+        }
     }
 }

@@ -70,66 +70,68 @@ import Testing
     }
 }
 
-/// Watch following a real nginx's access log in front of backends that misbehave on cue.
-@Suite(.timeLimit(.minutes(2)))
-struct NginxLogSourceTests {
-    @Test func aFailingServerBehindNginxIsBackendErrors() async throws {
-        let program = try #require(
-            ["/usr/sbin/nginx", "/usr/bin/nginx"].first { FileManager.default.isExecutableFile(atPath: $0) },
-            "nginx is needed: apt-get install nginx-light (scripts/test installs it)")
-        var backends: [KnobBackend] = []
-        for name in ["a", "b", "c"] { backends.append(try await KnobBackend.start(name)) }
-        let proxyPort = RunningBalancer.freePort()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nginx-watch-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let log = folder.appendingPathComponent("access.log").path
-        let config = """
-            daemon off;
-            pid \(folder.path)/nginx.pid;
-            error_log \(folder.path)/error.log;
-            worker_processes 1;
-            events { worker_connections 256; }
-            http {
-                log_format evenkeel '$remote_addr [$time_iso8601] "$request" $status $upstream_addr $upstream_status $upstream_response_time';
-                access_log \(log) evenkeel;
-                upstream web {
-            \(backends.map { "        server 127.0.0.1:\($0.port) max_fails=0;" }.joined(separator: "\n"))
+extension WatchEndToEnd {
+    /// Watch following a real nginx's access log in front of backends that misbehave on cue.
+    @Suite(.timeLimit(.minutes(2)))
+    struct NginxLogSourceTests {
+        @Test func aFailingServerBehindNginxIsBackendErrors() async throws {
+            let program = try #require(
+                ["/usr/sbin/nginx", "/usr/bin/nginx"].first { FileManager.default.isExecutableFile(atPath: $0) },
+                "nginx is needed: apt-get install nginx-light (scripts/test installs it)")
+            var backends: [KnobBackend] = []
+            for name in ["a", "b", "c"] { backends.append(try await KnobBackend.start(name)) }
+            let proxyPort = RunningBalancer.freePort()
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nginx-watch-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let log = folder.appendingPathComponent("access.log").path
+            let config = """
+                daemon off;
+                pid \(folder.path)/nginx.pid;
+                error_log \(folder.path)/error.log;
+                worker_processes 1;
+                events { worker_connections 256; }
+                http {
+                    log_format evenkeel '$remote_addr [$time_iso8601] "$request" $status $upstream_addr $upstream_status $upstream_response_time';
+                    access_log \(log) evenkeel;
+                    upstream web {
+                \(backends.map { "        server 127.0.0.1:\($0.port) max_fails=0;" }.joined(separator: "\n"))
+                    }
+                    server {
+                        listen 127.0.0.1:\(proxyPort);
+                        location / { proxy_pass http://web; proxy_next_upstream off; }
+                    }
                 }
-                server {
-                    listen 127.0.0.1:\(proxyPort);
-                    location / { proxy_pass http://web; proxy_next_upstream off; }
-                }
+
+                """
+            let file = folder.appendingPathComponent("nginx.conf")
+            try config.write(to: file, atomically: true, encoding: .utf8)
+            let nginx = try RunningBalancer(
+                program: program, arguments: ["-p", folder.path, "-e", "\(folder.path)/error.log", "-c", file.path], folder: folder, waitingFor: proxyPort)
+            defer { nginx.stop() }
+
+            let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+            let store = try IncidentStore(path: ":memory:")
+            let engine = WatchEngine(
+                settings: WatchFixture.settings([]), sources: [NginxLogSource(path: log)],
+                tracker: try await IncidentTracker(store: store, confirmations: 2, resolveAfter: 2), metrics: WatchMetrics(), logger: WatchFixture.quiet)
+            let tasks = [
+                Task { await engine.run() },
+                Task { await WatchFixture.drive(client: client, url: "http://127.0.0.1:\(proxyPort)/", rate: 25) },
+            ]
+            try await Task.sleep(for: .seconds(3))
+            let pool = try #require(await engine.status()["nginx"], "the log's upstreams are a pool")
+            #expect(Set(pool.signals.backends.map(\.name)) == Set(backends.map { "127.0.0.1:\($0.port)" }))
+            backends[2].knobs.withLock { $0.failEvery = 4 }
+            var found: Incident?
+            for _ in 0..<150 where found == nil {
+                found = try await store.incidents(states: [.open]).first { $0.diagnosis == .backendErrors }
+                try await Task.sleep(for: .milliseconds(100))
             }
-
-            """
-        let file = folder.appendingPathComponent("nginx.conf")
-        try config.write(to: file, atomically: true, encoding: .utf8)
-        let nginx = try RunningBalancer(
-            program: program, arguments: ["-p", folder.path, "-e", "\(folder.path)/error.log", "-c", file.path], folder: folder, waitingFor: proxyPort)
-        defer { nginx.stop() }
-
-        let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
-        let store = try IncidentStore(path: ":memory:")
-        let engine = WatchEngine(
-            settings: WatchFixture.settings([]), sources: [NginxLogSource(path: log)],
-            tracker: try await IncidentTracker(store: store, confirmations: 2, resolveAfter: 2), metrics: WatchMetrics(), logger: WatchFixture.quiet)
-        let tasks = [
-            Task { await engine.run() },
-            Task { await WatchFixture.drive(client: client, url: "http://127.0.0.1:\(proxyPort)/", rate: 40) },
-        ]
-        try await Task.sleep(for: .seconds(3))
-        let pool = try #require(await engine.status()["nginx"], "the log's upstreams are a pool")
-        #expect(Set(pool.signals.backends.map(\.name)) == Set(backends.map { "127.0.0.1:\($0.port)" }))
-        backends[2].knobs.withLock { $0.failEvery = 4 }
-        var found: Incident?
-        for _ in 0..<150 where found == nil {
-            found = try await store.incidents(states: [.open]).first { $0.diagnosis == .backendErrors }
-            try await Task.sleep(for: .milliseconds(100))
+            #expect(found?.backends == ["127.0.0.1:\(backends[2].port)"], "\(String(describing: found))")
+            for task in tasks { task.cancel() }
+            for task in tasks { await task.value }
+            for backend in backends { await backend.stop() }
+            try await client.shutdown()
         }
-        #expect(found?.backends == ["127.0.0.1:\(backends[2].port)"], "\(String(describing: found))")
-        for task in tasks { task.cancel() }
-        for task in tasks { await task.value }
-        for backend in backends { await backend.stop() }
-        try await client.shutdown()
     }
 }

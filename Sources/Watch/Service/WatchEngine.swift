@@ -108,7 +108,8 @@ public actor WatchEngine {
 
     /// One poll of every source and one evaluation of every pool, at `now`.
     public func poll(at now: Date) async {
-        let timeout = min(settings.interval * 0.9, .seconds(5))
+        // A source gets at least a second to answer (a busy balancer is not an unreachable one), at most five.
+        let timeout = min(max(settings.interval, .seconds(1)), .seconds(5))
         let readings = await withTaskGroup(of: (String, Result<SourceReading, SourceError>).self) { group in
             for source in sources {
                 group.addTask {

@@ -24,13 +24,13 @@ final class WatchFixture: Sendable {
     /// Fast settings for tests: a quarter-second poll, a two-second window, two-second resolve delay.
     static func settings(_ balancers: [String]) -> WatchSettings {
         var settings = WatchSettings(
-            balancers: balancers, databasePath: ":memory:", interval: .milliseconds(250), window: .seconds(2), unreachableAfter: 1,
+            balancers: balancers, databasePath: ":memory:", interval: .milliseconds(250), window: .seconds(2), unreachableAfter: 3,
             resolveAfter: 2, confirmations: 2, warmUpSamples: 8)
         settings.detection.downAfter = 1
         return settings
     }
 
-    /// Starts the backends, the balancer and Watch; `traffic` drives the balancer's proxy port (steady GETs at 40 a
+    /// Starts the backends, the balancer and Watch; `traffic` drives the balancer's proxy port (steady GETs at 25 a
     /// second from one client unless given).
     init(
         backends names: [String] = ["a", "b", "c"], health: HealthConfig = HealthConfig(enabled: false),
@@ -60,7 +60,7 @@ final class WatchFixture: Sendable {
         self.engine = engine
         let proxy = ports.proxy
         let client = self.client
-        let traffic = traffic ?? { port, client in await Self.drive(client: client, url: "http://127.0.0.1:\(port)/jobs", rate: 40) }
+        let traffic = traffic ?? { port, client in await Self.drive(client: client, url: "http://127.0.0.1:\(port)/jobs", rate: 25) }
         tasks = [
             Task { await engine.run() },
             Task { await traffic(proxy, client) },
