@@ -2,7 +2,6 @@ import AsyncHTTPClient
 import BalancerAPI
 import Foundation
 import NIOCore
-import NIOHTTP1
 
 /// An Evenkeel balancer's admin API, read each poll: `/admin/stats` for the pools and `/admin/events` for the
 /// configuration changes.
@@ -57,20 +56,7 @@ public struct BalancerSource: TrafficSource {
 
     private func document<Document: Decodable>(_ type: Document.Type, path: String, timeout: Duration) async throws(SourceError) -> Document {
         let url = baseURL + path
-        let body: ByteBuffer
-        do {
-            let response = try await client.execute(HTTPClientRequest(url: url), timeout: TimeAmount(timeout))
-            guard response.status == .ok else { throw SourceError.status(url: url, code: Int(response.status.code)) }
-            do {
-                body = try await response.body.collect(upTo: maxBytes)
-            } catch is NIOTooManyBytesError {
-                throw SourceError.tooLarge(url: url, limit: maxBytes)
-            }
-        } catch let error as SourceError {
-            throw error
-        } catch {
-            throw .unreachable(url: url, reason: Self.reason(error))
-        }
+        let body = try await HTTPFetch.body(of: url, client: client, timeout: timeout, maxBytes: maxBytes)
         do {
             return try BalancerAPIVersion.decoder().decode(Document.self, from: Data(body.readableBytesView))
         } catch {

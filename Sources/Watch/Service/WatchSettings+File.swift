@@ -23,44 +23,10 @@ extension WatchSettings {
             guard let root = try compose(yaml: yaml) else { return defaults }
             let reader = try MappingReader(root, section: BalancerConfigLoader.rootSection, file: file, known: fileKeys)
             var settings = defaults
-            if let nodes = try reader.sequence("balancers", expected: "a list of admin URLs") {
-                settings.balancers = try nodes.map { node in
-                    guard let url = node.scalar?.string, url.hasPrefix("http://") else {
-                        throw ConfigError.invalidValue(
-                            MappingReader.location(of: node, file: file), key: "balancers", value: node.scalar?.string ?? "?",
-                            expected: "an admin base URL such as http://127.0.0.1:9090")
-                    }
-                    return url
-                }
-            }
-            if let nodes = try reader.sequence("haproxy", expected: "a list of HAProxy CSV statistics URLs") {
-                settings.haproxy = try nodes.map { node in
-                    guard let url = node.scalar?.string, url.hasPrefix("http://") else {
-                        throw ConfigError.invalidValue(
-                            MappingReader.location(of: node, file: file), key: "haproxy", value: node.scalar?.string ?? "?",
-                            expected: "a statistics URL such as http://127.0.0.1:8404/stats;csv")
-                    }
-                    return url
-                }
-            }
-            if let nodes = try reader.sequence("nginx_logs", expected: "a list of access log paths") {
-                settings.nginxLogs = try nodes.map { node in
-                    guard let path = node.scalar?.string, !path.isEmpty else {
-                        throw ConfigError.invalidValue(
-                            MappingReader.location(of: node, file: file), key: "nginx_logs", value: "?", expected: "a file path")
-                    }
-                    return path
-                }
-            }
-            if let nodes = try reader.sequence("configs", expected: "a list of configuration file paths") {
-                settings.configFiles = try nodes.map { node in
-                    guard let path = node.scalar?.string, !path.isEmpty else {
-                        throw ConfigError.invalidValue(
-                            MappingReader.location(of: node, file: file), key: "configs", value: "?", expected: "a file path")
-                    }
-                    return path
-                }
-            }
+            settings.balancers = try texts(reader, "balancers", file: file, default: settings.balancers, urls: "an admin base URL such as http://127.0.0.1:9090")
+            settings.haproxy = try texts(reader, "haproxy", file: file, default: settings.haproxy, urls: "a statistics URL such as http://127.0.0.1:8404/stats;csv")
+            settings.nginxLogs = try texts(reader, "nginx_logs", file: file, default: settings.nginxLogs)
+            settings.configFiles = try texts(reader, "configs", file: file, default: settings.configFiles)
             if let listen = try reader.scalarText("listen", expected: "host:port") {
                 guard let address = WatchSettings.parseListen(listen) else {
                     throw ConfigError.invalidValue(reader.location("listen"), key: "listen", value: listen, expected: "host:port, e.g. 127.0.0.1:9100")
@@ -84,6 +50,18 @@ extension WatchSettings {
             throw BalancerConfigLoader.syntaxError(error, file: file)
         } catch {
             throw .syntax(ConfigLocation(file: file, line: 1, column: 1), problem: "\(error)")
+        }
+    }
+
+    /// The list under `key`: URLs (`http://…`, described by `urls`) or, when `urls` is nil, paths.
+    static func texts(_ reader: MappingReader, _ key: String, file: String, default fallback: [String], urls: String? = nil) throws -> [String] {
+        guard let nodes = try reader.sequence(key, expected: urls == nil ? "a list of file paths" : "a list of URLs") else { return fallback }
+        return try nodes.map { node in
+            guard let text = node.scalar?.string, !text.isEmpty, urls == nil || text.hasPrefix("http://") else {
+                throw ConfigError.invalidValue(
+                    MappingReader.location(of: node, file: file), key: key, value: node.scalar?.string ?? "?", expected: urls ?? "a file path")
+            }
+            return text
         }
     }
 
