@@ -107,10 +107,12 @@ struct LoadCommand: AsyncParsableCommand {
     }
 
     func target() throws -> (host: String, port: Int) {
-        guard let components = URLComponents(string: url), components.scheme == "http", let host = components.host else {
-            throw ValidationError("\(url): expected http://HOST:PORT")
+        do {
+            let target = try HTTPTarget(parsing: url)
+            return (target.host, target.port)
+        } catch {
+            throw ValidationError(error.description)
         }
-        return (host, components.port ?? 80)
     }
 
     /// Whether `--scenario` names a file rather than the built-in mix or a URL path.
@@ -144,30 +146,12 @@ struct LoadCommand: AsyncParsableCommand {
 
     /// The rate profile: a flag wins over the scenario file, which wins over the default 100/s.
     func profile(file: Scenario?) throws -> RateProfile {
-        func numbers(_ text: String, _ count: Int, _ name: String) throws -> [Double] {
-            let values = text.split(separator: ":").compactMap { Double($0) }
-            guard values.count == count, values.allSatisfy({ $0 >= 0 }) else {
-                throw ValidationError("--\(name) \(text): expected \(count) non-negative numbers separated by ':'")
-            }
-            return values
+        do {
+            return try RateProfile.fromOptions(ramp: ramp, steps: steps, stepSeconds: stepSeconds, spike: spike, rate: rate)
+                ?? file?.profile ?? .constant(rate: 100)
+        } catch {
+            throw ValidationError(error.description)
         }
-        if let ramp {
-            let values = try numbers(ramp, 2, "ramp")
-            return .ramp(from: values[0], to: values[1])
-        }
-        if let steps {
-            let rates = steps.split(separator: ",").compactMap { Double($0) }
-            guard !rates.isEmpty, rates.count == steps.split(separator: ",").count, stepSeconds > 0 else {
-                throw ValidationError("--steps \(steps): expected rates separated by commas (and a positive --step-seconds)")
-            }
-            return .steps(rates: rates, step: stepSeconds)
-        }
-        if let spike {
-            let values = try numbers(spike, 4, "spike")
-            return .spike(base: values[0], factor: values[1], start: values[2], length: values[3])
-        }
-        if let rate { return .constant(rate: rate) }
-        return file?.profile ?? .constant(rate: 100)
     }
 
     /// The balancer configuration's expectation, when `--expect-config` names one.

@@ -121,18 +121,11 @@ public struct LiveCheck: Sendable {
 
     /// Splits `http://HOST[:PORT][/PATH][?QUERY]` into its parts.
     static func parse(target: String) throws(LiveCheckError) -> (host: String, port: Int, path: String) {
-        guard let components = URLComponents(string: target), let scheme = components.scheme?.lowercased() else {
-            throw .invalidTarget(target, reason: "not a URL")
+        do {
+            let parsed = try HTTPTarget(parsing: target)
+            return (parsed.host, parsed.port, parsed.path)
+        } catch {
+            throw .invalidTarget(target, reason: error.reason)
         }
-        guard scheme == "http" else {
-            throw .invalidTarget(target, reason: "only http is supported (the probes are plain HTTP/1.1)")
-        }
-        guard let host = components.host, !host.isEmpty else { throw .invalidTarget(target, reason: "no host") }
-        let port = components.port ?? 80
-        guard (1...65_535).contains(port) else { throw .invalidTarget(target, reason: "port \(port) is out of range") }
-        var path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
-        if let query = components.percentEncodedQuery { path += "?" + query }
-        let bareHost = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-        return (bareHost, port, path)
     }
 }
