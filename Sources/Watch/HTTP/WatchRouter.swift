@@ -47,7 +47,10 @@ public enum WatchRouter {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: page)))
         }
         router.get("/events") { _, _ in
-            let updates = await engine.updates()
+            // Each live dashboard holds a stream; beyond the cap a page still works, it just does not update.
+            guard let updates = await engine.updates(limit: Self.maxLiveDashboards) else {
+                throw WatchProblem(.serviceUnavailable, "more than \(Self.maxLiveDashboards) dashboards are open with live updates; reload later")
+            }
             return Response(
                 status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
                 body: ResponseBody { writer in
@@ -62,6 +65,9 @@ public enum WatchRouter {
         }
         return router
     }
+
+    /// Dashboards that may follow live updates at once.
+    static let maxLiveDashboards = 64
 
     /// The `state` query: one state or several, comma-separated.
     static func parseStates(_ text: String?) throws -> [Incident.State]? {

@@ -269,7 +269,9 @@ public actor WatchEngine {
     public func configChanges() -> [ConfigChange] { changes.changes }
 
     /// A stream that yields after each poll, for live updates; it ends when the engine stops or the caller cancels.
-    public func updates() -> AsyncStream<Int> {
+    /// Nil when `limit` streams are open already.
+    public func updates(limit: Int = .max) -> AsyncStream<Int>? {
+        guard listeners.count < limit else { return nil }
         let id = UUID()
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
         listeners[id] = continuation
