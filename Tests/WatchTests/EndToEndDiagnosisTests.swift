@@ -60,6 +60,19 @@ extension WatchEndToEnd {
             await fixture.stop()
         }
 
+        @Test func everyBackendSlowerTogetherIsASharedSlowdownNotOneSickBackend() async throws {
+            let fixture = try await WatchFixture()
+            try await fixture.warmUp()
+            for backend in fixture.backends { backend.knobs.withLock { $0.delay = .milliseconds(150) } }
+            let found = try await fixture.waitForIncident(.sharedSlowdown)
+            let (incident, seconds) = try #require(found, "no shared_slowdown incident")
+            #expect(Set(incident.backends) == ["a", "b", "c"])
+            #expect(seconds < 15)
+            let diagnoses = try await fixture.store.incidents().map(\.diagnosis)
+            #expect(!diagnoses.contains(.backendDegraded))
+            await fixture.stop()
+        }
+
         @Test func aStoppedBackendIsBackendDownWithWhatTheBalancerDid() async throws {
             let health = HealthConfig(enabled: true, path: "/healthz", interval: .milliseconds(200), timeout: .milliseconds(500), rise: 2, fall: 2)
             let fixture = try await WatchFixture(health: health)
