@@ -76,9 +76,11 @@ struct UpCommand: AsyncParsableCommand {
             replicas: fleet.map { ($0.name, $0.port) }, proxyPort: port, adminPort: adminPort, accessLogPath: accessLogPath
         ).write(toFile: configPath, atomically: true, encoding: .utf8)
 
-        let watchSettings = WatchSettings(
+        var watchSettings = WatchSettings(
             balancers: ["http://127.0.0.1:\(adminPort)"], listenPort: watchPort,
             databasePath: folder.appendingPathComponent("watch.sqlite").path)
+        // Each replica's own view of its latency and errors, next to the balancer's.
+        watchSettings.replicaMetrics = Dictionary(uniqueKeysWithValues: fleet.map { ($0.name, "http://127.0.0.1:\($0.port)/metrics") })
         let watch = try await WatchService(settings: watchSettings, logger: Logger(label: "evenkeel.watch")) { port in
             say("  watch:        http://127.0.0.1:\(port)/ (incidents: http://127.0.0.1:\(port)/api/v1/incidents)")
         }

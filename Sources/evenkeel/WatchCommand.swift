@@ -25,6 +25,9 @@ struct WatchCommand: AsyncParsableCommand {
     @Option(name: .customLong("nginx-log"), help: "An nginx access log written with Evenkeel's log format (docs/runbooks/watch.md), followed across rotation (repeatable).")
     var nginxLogs: [String] = []
 
+    @Option(name: .customLong("metrics"), help: "A replica's own metrics as BACKEND=URL (e.g. replica-1=http://127.0.0.1:7001/metrics), for its latency and errors as it sees them (repeatable).")
+    var metrics: [String] = []
+
     @Option(name: .customLong("config"), help: "A balancer configuration file (Evenkeel, HAProxy or nginx) whose changes are recorded with ConfigCheck's diff and findings (repeatable).")
     var configs: [String] = []
 
@@ -43,6 +46,7 @@ struct WatchCommand: AsyncParsableCommand {
     func run() async throws {
         var options = WatchOptions(balancers: balancers, haproxy: haproxy, configs: configs, listen: listen, db: db, interval: interval, file: file)
         options.nginxLogs = nginxLogs
+        options.metrics = metrics
         let settings = try options.settings()
         var logger = Logger(label: "evenkeel.watch")
         logger.logLevel = .info

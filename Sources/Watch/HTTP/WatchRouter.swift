@@ -11,8 +11,8 @@ public enum WatchRouter {
         let router = Router(context: BasicRequestContext.self)
         router.get("/api/v1/status") { _, _ in
             let status = StatusDocument(
-                generatedAt: Date(), pools: await engine.status(), sources: await engine.sourceStatus(),
-                configChanges: await engine.configChanges())
+                generatedAt: Date(), pools: await engine.status(), replicas: await engine.replicaStatus(),
+                sources: await engine.sourceStatus(), configChanges: await engine.configChanges())
             return try json(status)
         }
         router.get("/api/v1/incidents") { request, _ in
@@ -100,11 +100,12 @@ public enum WatchRouter {
 struct StatusDocument: Encodable {
     var generatedAt: Date
     var pools: [String: WatchEngine.PoolStatus]
+    var replicas: [String: ReplicaSignals]
     var sources: [WatchEngine.SourceStatus]
     var configChanges: [ConfigChange]
 
     enum CodingKeys: String, CodingKey {
-        case pools, sources
+        case pools, sources, replicas
         case generatedAt = "generated_at"
         case configChanges = "config_changes"
     }

@@ -72,6 +72,8 @@ public actor WatchEngine {
     public let metrics: WatchMetrics
 
     private var samples: [String: [(at: Date, sample: PoolSample)]] = [:]
+    private var replicaSamples: [String: [(at: Date, sample: ReplicaSample)]] = [:]
+    private var replicaSignals: [String: ReplicaSignals] = [:]
     private var baselines: [String: PoolBaseline] = [:]
     private var unhealthySince: [String: [String: Date]] = [:]
     private var frozenSince: [String: Date] = [:]
@@ -110,6 +112,7 @@ public actor WatchEngine {
     public func poll(at now: Date) async {
         // A source gets at least a second to answer (a busy balancer is not an unreachable one), at most five.
         let timeout = min(max(settings.interval, .seconds(1)), .seconds(5))
+        let essential = Set(sources.filter(\.isEssential).map(\.name))
         let readings = await withTaskGroup(of: (String, Result<SourceReading, SourceError>).self) { group in
             for source in sources {
                 group.addTask {
@@ -129,6 +132,7 @@ public actor WatchEngine {
             switch result {
             case .success(let reading):
                 if !reading.pools.isEmpty { views.append(reading.pools) }
+                for replica in reading.replicas { record(replica, at: now) }
                 sourceStates[url] = SourceStatus(url: url, ok: true, lastError: nil, consecutiveFailures: 0)
                 for change in reading.changes where changes.record(change) {
                     logger.info("configuration change seen", metadata: ["source": "\(url)", "diff": "\(change.diff)"])
@@ -144,7 +148,7 @@ public actor WatchEngine {
                 sourceStates[url] = state
                 if state.consecutiveFailures == 1 { logger.warning("source failed: \(error.description)") }
                 let seconds = Double(state.consecutiveFailures) * settings.interval.seconds
-                let finding: Finding? = seconds >= settings.unreachableAfter
+                let finding: Finding? = essential.contains(url) && seconds >= settings.unreachableAfter
                     ? Finding(
                         diagnosis: .targetUnreachable, severity: .ticket, backends: [],
                         summary: "Watch has not been able to read \(url) for \(Int(seconds)) s: \(error.description). Until it can, Watch is blind to the pools behind it.",
@@ -159,6 +163,25 @@ public actor WatchEngine {
         }
         tick += 1
         for listener in listeners.values { listener.yield(tick) }
+    }
+
+    private func record(_ replica: ReplicaSample, at now: Date) {
+        var kept = replicaSamples[replica.backend] ?? []
+        kept.append((now, replica))
+        while kept.count > 2, now.timeIntervalSince(kept[1].at) >= settings.window.seconds { kept.removeFirst() }
+        replicaSamples[replica.backend] = kept
+        if kept.count >= 2, let earlier = kept.first { replicaSignals[replica.backend] = ReplicaSignals(from: earlier.sample, to: replica) }
+    }
+
+    /// The replicas' own latency and errors next to what the balancer saw, for the backends a finding is about.
+    private func withReplicaViews(_ finding: Finding?) -> Finding? {
+        guard var finding else { return nil }
+        for backend in finding.backends {
+            guard let own = replicaSignals[backend], own.requests > 0 else { continue }
+            finding.evidence.append(Evidence(signal: "replica_own_p99_ms", backend: backend, value: own.p99))
+            finding.evidence.append(Evidence(signal: "replica_own_error_ratio", backend: backend, value: own.errorRatio))
+        }
+        return finding
     }
 
     private func evaluate(_ sample: PoolSample, at now: Date) async {
@@ -186,7 +209,7 @@ public actor WatchEngine {
 
         var baseline = baselines[sample.name] ?? PoolBaseline(capacity: settings.baselineSamples, warmUp: settings.warmUpSamples)
         let concentration = sample.sources?.concentration
-        let finding = detector.evaluate(signals, baseline: baseline, unhealthyFor: unhealthyFor, concentration: concentration)
+        let finding = withReplicaViews(detector.evaluate(signals, baseline: baseline, unhealthyFor: unhealthyFor, concentration: concentration))
         if finding != nil { metrics.detections.add(1) }
         await observe(sample.name, finding: finding, at: now)
         // The baseline learns only what is normal: frozen while the pool is abnormal and while a backend is out, and
@@ -261,6 +284,9 @@ public actor WatchEngine {
         }
         return result
     }
+
+    /// The replicas' own views, by backend name.
+    public func replicaStatus() -> [String: ReplicaSignals] { replicaSignals }
 
     /// Every source's state.
     public func sourceStatus() -> [SourceStatus] { sourceStates.values.sorted { $0.url < $1.url } }

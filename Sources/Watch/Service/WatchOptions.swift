@@ -5,6 +5,8 @@ public struct WatchOptions: Sendable, Equatable {
     public var balancers: [String]
     public var haproxy: [String]
     public var nginxLogs: [String] = []
+    /// `NAME=URL`: a replica's own metrics, NAME its backend name.
+    public var metrics: [String] = []
     public var configs: [String]
     public var listen: String?
     public var db: String?
@@ -44,6 +46,13 @@ public struct WatchOptions: Sendable, Equatable {
         if !haproxy.isEmpty { settings.haproxy = haproxy }
         if !configs.isEmpty { settings.configFiles = configs }
         if !nginxLogs.isEmpty { settings.nginxLogs = nginxLogs }
+        for item in metrics {
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, parts[1].hasPrefix("http://") else {
+                throw Invalid(description: "--metrics \(item): BACKEND=http://HOST:PORT/metrics is needed, BACKEND as the balancer names it")
+            }
+            settings.replicaMetrics[parts[0]] = parts[1]
+        }
         guard settings.hasSources else {
             throw Invalid(description: "name at least one --balancer, --haproxy or --nginx-log (or balancers:, haproxy:, nginx_logs: in --file)")
         }

@@ -44,6 +44,7 @@ public struct WatchService: Service {
             + settings.haproxy.map { HAProxySource(url: $0, client: client) }
             + settings.nginxLogs.map { NginxLogSource(path: $0, pool: settings.nginxLogs.count == 1 ? "nginx" : "nginx \($0)") }
             + settings.configFiles.map { ConfigFileSource(path: $0) }
+            + settings.replicaMetrics.sorted { $0.key < $1.key }.map { ReplicaMetricsSource(backend: $0.key, url: $0.value, client: client) }
     }
 
     public func run() async throws {

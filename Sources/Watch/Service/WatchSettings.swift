@@ -4,6 +4,8 @@ public struct WatchSettings: Sendable, Equatable {
     public var balancers: [String]
     /// HAProxy statistics URLs in CSV (`…/stats;csv`).
     public var haproxy: [String] = []
+    /// Replicas' own metrics: backend name → `/metrics` URL.
+    public var replicaMetrics: [String: String] = [:]
     /// nginx access logs written with Evenkeel's log format.
     public var nginxLogs: [String] = []
     /// Balancer configuration files whose changes are recorded (any dialect ConfigCheck reads).
