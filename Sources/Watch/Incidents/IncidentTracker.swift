@@ -99,7 +99,9 @@ public actor IncidentTracker {
             } else {
                 current.challenger = nil
             }
-            if finding.severity != current.incident.severity {
+            // An incident is as severe as the worst it has been: a page is not taken back while it lasts, which
+            // would make a flapping alert of it.
+            if finding.severity > current.incident.severity {
                 current.incident.timeline.append(
                     TimelineEntry(at: now, kind: "severity_changed", text: "Severity \(current.incident.severity.rawValue) → \(finding.severity.rawValue)."))
                 current.incident.severity = finding.severity

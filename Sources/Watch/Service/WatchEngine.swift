@@ -243,11 +243,8 @@ public actor WatchEngine {
         let diagnosis = finding?.diagnosis
         do {
             let changed = try await tracker.observe(key, finding: finding, at: now) { onset in
-                switch diagnosis {
-                case .configSkew: changes.nearest(before: onset)
-                case .targetUnreachable, nil: nil
-                default: changes.nearest(before: onset, within: 120)
-                }
+                // Only a skew is blamed on a change; changes during any incident go into its timeline.
+                diagnosis == .configSkew ? changes.nearest(before: onset) : nil
             }
             for incident in changed {
                 if incident.state == .resolved {

@@ -62,7 +62,9 @@ struct BalancerLogTests {
 
     @Test func aBackendFailingItsChecksIsLoggedDownWithTheReasonAndUpWhenItRecovers() async throws {
         let a = try await TestBackend.start("a"), b = try await TestBackend.start("b")
-        let health = HealthConfig(enabled: true, path: "/healthz", interval: .milliseconds(100), timeout: .milliseconds(500), rise: 2, fall: 2)
+        // A generous timeout: on a machine busy with the rest of the suite a healthy backend can take longer than
+        // half a second to answer, and it must not be the one logged down.
+        let health = HealthConfig(enabled: true, path: "/healthz", interval: .milliseconds(100), timeout: .seconds(3), rise: 2, fall: 2)
         let log = CapturedLog()
         let lb = try await BalancerHarness.start(BalancerHarness.config([a, b], health: health), log: log)
         defer { Task { await lb.stop(); await a.kill(); await b.kill() } }
