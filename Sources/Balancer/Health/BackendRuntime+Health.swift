@@ -21,6 +21,10 @@ extension BackendRuntime {
                 if !s.activeHealthy, s.consecutiveProbeSuccesses >= rise {
                     s.activeHealthy = true
                     s.inServiceSince = now  // recovered: ramp up through slow start
+                    // A passive ejection from before it went down ends too: the checks have just seen it come back
+                    // (a restarted replica's failed requests while it was away would otherwise keep it out for the
+                    // whole ejection time).
+                    s.ejectedUntil = nil
                 }
             } else {
                 s.consecutiveProbeFailures += 1

@@ -23,8 +23,9 @@ public struct DetectionSettings: Sendable, Equatable {
     public var errorRatio = 0.05
     /// …and this many times its peers' (plus two points).
     public var errorFactor = 5.0
-    /// Seconds a backend must be down or ejected before it is an incident (a quick restart is not).
-    public var downAfter = 5.0
+    /// Seconds a backend must be down or ejected before it is an incident. A replica restart (drain, start, the checks'
+    /// rise) keeps it out for about 5 s on `evenkeel up`'s settings; that is not an incident.
+    public var downAfter = 8.0
 
     public init() {}
 }

@@ -121,7 +121,9 @@ public struct Detector: Sendable {
     // MARK: - backend_errors and backend_degraded
 
     func backendErrors(_ s: PoolSignals) -> Finding? {
-        let judged = s.backends.filter { $0.requests >= settings.minBackendRequests }
+        // A backend the balancer has taken out (down, ejected, draining) is judged by backend_down and its grace: the
+        // failures that made the balancer act were retried or are the balancer's to report.
+        let judged = s.backends.filter { $0.requests >= settings.minBackendRequests && $0.state == .healthy }
         guard judged.count >= 2 else { return nil }
         for b in judged.sorted(by: { $0.errorRatio > $1.errorRatio }) {
             let peers = judged.filter { $0.name != b.name }
@@ -139,7 +141,7 @@ public struct Detector: Sendable {
     }
 
     func backendDegraded(_ s: PoolSignals) -> Finding? {
-        let judged = s.backends.filter { $0.responses >= settings.minBackendRequests }
+        let judged = s.backends.filter { $0.responses >= settings.minBackendRequests && $0.state == .healthy }
         guard judged.count >= 2 else { return nil }
         for b in judged.sorted(by: { $0.p50 > $1.p50 }) {
             let peers = judged.filter { $0.name != b.name }

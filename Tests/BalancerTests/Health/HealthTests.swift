@@ -66,6 +66,24 @@ struct HealthTests {
         #expect(b.effectiveWeight(now: start + .seconds(10), slowStart: .seconds(10)) == 1)
     }
 
+    @Test func aBackendBackFromBeingDownIsNoLongerEjectedAndRampsUp() {
+        // A restarted replica: its requests fail while it is away (ejected), the checks mark it down, then up again.
+        let p = pool(2, outlier: OutlierConfig(consecutiveFailures: 1, baseEjectionTime: .seconds(30), maxEjectionPercent: 50), slowStart: .seconds(10))
+        let now = ContinuousClock.now
+        let b = p.backends[0]
+        b.state.withLock { $0.inServiceSince = now - .seconds(60) }
+        p.recordOutcome(0, failed: true, now: now)
+        #expect(b.status(now: now) == .ejected)
+        b.recordProbe(success: false, rise: 2, fall: 2, now: now + .seconds(1))
+        b.recordProbe(success: false, rise: 2, fall: 2, now: now + .seconds(2))
+        #expect(b.status(now: now + .seconds(2)) == .down)
+        b.recordProbe(success: true, rise: 2, fall: 2, now: now + .seconds(4))
+        let effect = b.recordProbe(success: true, rise: 2, fall: 2, now: now + .seconds(5))
+        #expect(effect.changed && effect.healthy)
+        #expect(b.status(now: now + .seconds(5)) == .healthy, "not ejected for the rest of the 30 s")
+        #expect(b.effectiveWeight(now: now + .seconds(5), slowStart: .seconds(10)) == 0.1, "back through slow start")
+    }
+
     @Test func ejectedBackendReentersThroughSlowStart() {
         let p = pool(2, outlier: OutlierConfig(consecutiveFailures: 1, baseEjectionTime: .seconds(10), maxEjectionPercent: 50), slowStart: .seconds(20))
         let now = ContinuousClock.now
