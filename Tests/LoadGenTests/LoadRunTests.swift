@@ -102,14 +102,17 @@ struct LoadRunTests {
         await server.stop()
         #expect(report.requests == 300)
         #expect(report.statuses["200"] == 300)
-        #expect(report.durationSeconds < 10)
+        // Stopped by the count, well before the 30 s the duration allows (on a machine busy with the rest of the
+        // suite 300 requests can take several seconds).
+        #expect(report.durationSeconds < 25)
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(2)))
     func chunkedResponsesAreReadToTheirEndInBothModels() async throws {
         let server = try await StubServer.start(backends: ["a", "b"], chunked: true)
+        // Bounded by the count; the duration is only a backstop for a machine busy with the rest of the suite.
         let closed = await LoadTest(
-            host: "127.0.0.1", port: server.port, mix: .single(path: "/"), model: .closed(connections: 2), duration: 10, maxRequests: 200
+            host: "127.0.0.1", port: server.port, mix: .single(path: "/"), model: .closed(connections: 2), duration: 60, maxRequests: 200
         ).run()
         let open = await LoadTest(
             host: "127.0.0.1", port: server.port, mix: .single(path: "/"), model: .open(.constant(rate: 100)), duration: 1, connections: 4

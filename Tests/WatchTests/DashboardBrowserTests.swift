@@ -35,6 +35,7 @@ extension WatchEndToEnd {
         }
 
         @Test func theDashboardRendersThePoolAndUpdatesLiveInChromium() async throws {
+            try await WatchEndToEnd.afterTheSuitesStart()
             let chromium = try #require(Self.chromium(), "chromium is needed: apt-get install chromium (scripts/test installs it)")
             let fixture = try await WatchFixture()
             let metrics = WatchMetrics()

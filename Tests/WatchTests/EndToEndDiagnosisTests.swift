@@ -15,6 +15,7 @@ extension WatchEndToEnd {
     @Suite(.timeLimit(.minutes(2)))
     struct EndToEndDiagnosisTests {
         @Test func hashingOnTheSourceAddressBehindOneAddressIsAConfigSkewNamingTheChangeAndItResolvesWhenReverted() async throws {
+            try await WatchEndToEnd.afterTheSuitesStart()
             let fixture = try await WatchFixture()
             try await fixture.warmUp()
             let before = try await fixture.store.incidents()
@@ -37,6 +38,7 @@ extension WatchEndToEnd {
         }
 
         @Test func oneBackendFailingAQuarterOfItsRequestsIsBackendErrors() async throws {
+            try await WatchEndToEnd.afterTheSuitesStart()
             let fixture = try await WatchFixture()
             try await fixture.warmUp()
             fixture.backends[2].knobs.withLock { $0.failEvery = 4 }
@@ -48,6 +50,7 @@ extension WatchEndToEnd {
         }
 
         @Test func oneBackend200msSlowerIsBackendDegradedNotASkew() async throws {
+            try await WatchEndToEnd.afterTheSuitesStart()
             let fixture = try await WatchFixture()
             try await fixture.warmUp()
             fixture.backends[1].knobs.withLock { $0.delay = .milliseconds(200) }
@@ -61,6 +64,7 @@ extension WatchEndToEnd {
         }
 
         @Test func everyBackendSlowerTogetherIsASharedSlowdownNotOneSickBackend() async throws {
+            try await WatchEndToEnd.afterTheSuitesStart()
             let fixture = try await WatchFixture()
             try await fixture.warmUp()
             for backend in fixture.backends { backend.knobs.withLock { $0.delay = .milliseconds(150) } }
@@ -74,6 +78,7 @@ extension WatchEndToEnd {
         }
 
         @Test func aStoppedBackendIsBackendDownWithWhatTheBalancerDid() async throws {
+            try await WatchEndToEnd.afterTheSuitesStart()
             let health = HealthConfig(enabled: true, path: "/healthz", interval: .milliseconds(200), timeout: .milliseconds(500), rise: 2, fall: 2)
             let fixture = try await WatchFixture(health: health)
             try await fixture.warmUp()
@@ -111,6 +116,7 @@ extension WatchEndToEnd {
         }
 
         @Test func fiveTimesTheTrafficFromManyClientsIsASurge() async throws {
+            try await WatchEndToEnd.afterTheSuitesStart()
             let plan = SpikePlan(extraAddresses: nil)
             let fixture = try await WatchFixture(traffic: { port, _ in await plan.drive(port: port) })
             try await fixture.warmUp()
@@ -125,6 +131,7 @@ extension WatchEndToEnd {
         }
 
         @Test func fiveTimesTheTrafficFromTwoClientsOnOnePathIsASuspectedAttack() async throws {
+            try await WatchEndToEnd.afterTheSuitesStart()
             let plan = SpikePlan(extraAddresses: ["127.0.9.1", "127.0.9.2"], extraPath: "/api/v1/auth/login")
             let fixture = try await WatchFixture(traffic: { port, _ in await plan.drive(port: port) })
             try await fixture.warmUp()
@@ -140,6 +147,7 @@ extension WatchEndToEnd {
         }
 
         @Test func aBalancerWatchCannotReadIsTargetUnreachableAndNeverACrash() async throws {
+            try await WatchEndToEnd.afterTheSuitesStart()
             let dead = "http://127.0.0.1:\(try await WatchEndToEnd.closedPort())"
             let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
             let store = try IncidentStore(path: ":memory:")

@@ -80,6 +80,7 @@ extension WatchEndToEnd {
         }
 
         @Test func aFailingServerBehindHAProxyIsBackendErrors() async throws {
+            try await WatchEndToEnd.afterTheSuitesStart()
             let program = try #require(Self.haproxy(), "haproxy is needed: apt-get install haproxy (scripts/test installs it)")
             var backends: [KnobBackend] = []
             for name in ["a", "b", "c"] { backends.append(try await KnobBackend.start(name)) }

@@ -75,6 +75,7 @@ extension WatchEndToEnd {
     @Suite(.timeLimit(.minutes(2)))
     struct NginxLogSourceTests {
         @Test func aFailingServerBehindNginxIsBackendErrors() async throws {
+            try await WatchEndToEnd.afterTheSuitesStart()
             let program = try #require(
                 ["/usr/sbin/nginx", "/usr/bin/nginx"].first { FileManager.default.isExecutableFile(atPath: $0) },
                 "nginx is needed: apt-get install nginx-light (scripts/test installs it)")

@@ -111,7 +111,8 @@ struct RetryAndAlgorithmTests {
         let backends = try await start(["a", "b"])
         let lb = try await BalancerHarness.start(BalancerHarness.config(backends, algorithm: .leastConnections))
         defer { Task { await lb.stop(); for b in backends { await b.kill() } } }
-        async let slow = TestClient.get(port: lb.ports.proxy, "/slow?ms=2000")
+        // Slow enough that the five requests after it finish first even on a machine busy with the rest of the suite.
+        async let slow = TestClient.get(port: lb.ports.proxy, "/slow?ms=8000")
         try await waitForAdmitted(lb.balancer)
         // The backend that admitted it (its request count only grows, unlike in-flight, which a finish could reset).
         let busy = try #require(lb.balancer.stats().pools[0].backends.first { $0.requests == 1 }).name
