@@ -174,9 +174,12 @@ struct LoadRunTests {
         #expect((2...10).contains(closed.failures["timeout"] ?? 0), "closed timeouts: \(closed.failures)")
         #expect(closed.statuses.isEmpty)
         #expect(closed.errorRate == 1)
-        // Open: every one of the 20 scheduled requests times out.
-        #expect(open.failures == ["timeout": 20], "open failures: \(open.failures)")
-        #expect(open.perSecond.first?.failures["timeout"] == 20, "per second: \(open.perSecond.map(\.failures))")
+        // Open: every one of the 20 scheduled requests fails for want of an answer within 0.3 s: a timeout, or, on a
+        // machine busy enough that the stub server accepts late, a connect that timed out (the same 0.3 s).
+        #expect(open.failures.values.reduce(0, +) == 20, "open failures: \(open.failures)")
+        #expect(Set(open.failures.keys).isSubset(of: ["timeout", "connect"]), "open failures: \(open.failures)")
+        #expect((open.failures["timeout"] ?? 0) >= 10, "most are answers that never came: \(open.failures)")
+        #expect(open.perSecond.first?.failures.values.reduce(0, +) == 20, "per second: \(open.perSecond.map(\.failures))")
     }
 
     @Test(.timeLimit(.minutes(1)))
