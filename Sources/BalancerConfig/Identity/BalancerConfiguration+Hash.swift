@@ -3,15 +3,7 @@ extension BalancerConfiguration {
     ///
     /// It depends only on the values (not on comments, key order or spelling of defaults in the file), and
     /// does not change between runs or machines, so reload events and ConfigCheck reports can name a version.
-    public var configHash: String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in canonicalText.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
-    }
+    public var configHash: String { FNV1a.hex(canonicalText) }
 
     /// Every value of the configuration, one `key=value` per line in a fixed order.
     public var canonicalText: String {

@@ -37,7 +37,7 @@ public final class ConfigFileSource: TrafficSource {
         } catch {
             throw .unreachable(url: path, reason: error.localizedDescription)
         }
-        let hash = Self.hash(text)
+        let hash = FNV1a.hex(text)
         let previous = seen.withLock { s -> Seen? in
             let old = s
             s = Seen(hash: hash, text: text)
@@ -79,16 +79,5 @@ public final class ConfigFileSource: TrafficSource {
         let removed = before.filter { !after.contains($0) }, added = after.filter { !before.contains($0) }
         let text = removed.prefix(5).map { "-\($0)" } + added.prefix(5).map { "+\($0)" }
         return text.isEmpty ? "whitespace or comments only" : text.joined(separator: " ")
-    }
-
-    /// 16 hex digits of FNV-1a 64 over the text.
-    static func hash(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }
