@@ -52,4 +52,12 @@ public struct LatencyHistogram: Sendable, Equatable {
         }
         return max
     }
+
+    /// The buckets that hold samples, lowest first: upper bound in milliseconds (nil for the overflow bucket) and count.
+    /// What readers of the balancer's and Watch's latency take intervals from.
+    public var nonEmptyBucketsInMilliseconds: [(le: Double?, count: Int)] {
+        counts.enumerated().compactMap { index, count in
+            count > 0 ? (index < Self.bounds.count ? Self.bounds[index] * 1000 : nil, count) : nil
+        }
+    }
 }

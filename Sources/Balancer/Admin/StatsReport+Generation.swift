@@ -51,10 +51,7 @@ extension StatsReport {
 
     /// A histogram's non-empty buckets with their bounds in milliseconds.
     static func buckets(_ histogram: LatencyHistogram) -> [LatencyBucket] {
-        histogram.counts.enumerated().compactMap { index, count in
-            guard count > 0 else { return nil }
-            return LatencyBucket(le: index < LatencyHistogram.bounds.count ? LatencyHistogram.bounds[index] * 1000 : nil, count: count)
-        }
+        histogram.nonEmptyBucketsInMilliseconds.map { LatencyBucket(le: $0.le, count: $0.count) }
     }
 
     /// The report as pretty-printed JSON.

@@ -134,9 +134,7 @@ public final class NginxLogSource: TrafficSource {
         let backends = s.order.map { address in
             let server = s.servers[address] ?? Server()
             var buckets: [Double?: Int] = [:]
-            for (i, count) in server.latency.counts.enumerated() where count > 0 {
-                buckets[i < LatencyHistogram.bounds.count ? LatencyHistogram.bounds[i] * 1000 : nil] = count
-            }
+            for bucket in server.latency.nonEmptyBucketsInMilliseconds { buckets[bucket.le] = bucket.count }
             return PoolSample.Backend(
                 name: address, state: .healthy, weight: 1, effectiveWeight: 1, expectedShare: share, backup: false,
                 requests: server.requests, errors5xx: server.errors5xx, connectErrors: server.connectErrors, responses: server.requests,
