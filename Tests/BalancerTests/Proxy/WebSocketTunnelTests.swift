@@ -109,14 +109,15 @@ struct WebSocketTunnelTests {
     }
 
     @Test func aTunnelIdleForTheTunnelTimeoutIsClosedOnBothSides() async throws {
-        try await withTunnelBackend(timeouts: TimeoutsConfig(tunnel: .seconds(2))) { backend, lb in
+        try await withTunnelBackend(timeouts: TimeoutsConfig(tunnel: .seconds(3))) { backend, lb in
             try await RawConversation.with(port: lb.ports.proxy) { client in
                 try await client.send(Self.upgrade)
                 _ = try await client.read(through: WebSocketBackend.greeting)
-                // Traffic moves the deadline on: past the timeout in all, but never idle for long (the slack is wide
-                // because a loaded machine oversleeps).
-                for n in 1...5 {
-                    try await Task.sleep(for: .milliseconds(500))
+                // Traffic moves the deadline on: past the timeout in all, but never idle for long. The slack is wide
+                // (2.6 s between 0.4 s steps) because the suite's first seconds load two cores so that a sleep of
+                // 0.5 s once overslept a 2 s timeout.
+                for n in 1...10 {
+                    try await Task.sleep(for: .milliseconds(400))
                     try await client.send("keep \(n)\n")
                     #expect(try await client.read(through: "\n") == "keep \(n)\n")
                 }
