@@ -35,6 +35,9 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "Port of Watch's dashboard and API.")
     var watchPort: Int = 9100
 
+    @Option(help: "Watch's notification routes and receivers (YAML, see docs/examples/notify.yaml).")
+    var notify: String?
+
     func validate() throws {
         guard (1...16).contains(replicas) else { throw ValidationError("--replicas must be 1...16") }
         guard (0...1_000_000).contains(seedJobs) else { throw ValidationError("--seed-jobs must be 0...1000000") }
@@ -81,8 +84,15 @@ struct UpCommand: AsyncParsableCommand {
             databasePath: folder.appendingPathComponent("watch.sqlite").path)
         // Each replica's own view of its latency and errors, next to the balancer's.
         watchSettings.replicaMetrics = Dictionary(uniqueKeysWithValues: fleet.map { ($0.name, "http://127.0.0.1:\($0.port)/metrics") })
-        let watch = try await WatchService(settings: watchSettings, logger: Logger(label: "evenkeel.watch")) { port in
+        // One operator for this run, so incidents can be acknowledged from the dashboard and the CLI at once.
+        let token = Operator.newToken()
+        let person = ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "operator"
+        watchSettings.operators = [Operator(name: person, team: .engineering, tokenSHA256: Operator.hash(token: token))]
+        let routes = try notify.map { path throws(ConfigError) in try NotifySettings.load(file: path) }
+        let watch = try await WatchService(settings: watchSettings, notify: routes, logger: Logger(label: "evenkeel.watch")) { port in
             say("  watch:        http://127.0.0.1:\(port)/ (incidents: http://127.0.0.1:\(port)/api/v1/incidents)")
+            say("  operator:     \(person), token \(token) (log in at http://127.0.0.1:\(port)/login, or export EVENKEEL_WATCH_TOKEN=\(token))")
+            if let notify { say("  notify:       \(notify) (\(routes?.receivers.count ?? 0) receivers)") }
         }
         let balancer = try BalancerService(configPath: configPath, checker: ConfigChecker().reloadChecker(), logger: logger) { ports in
             say("""

@@ -5,7 +5,7 @@ import Foundation
 /// last minutes, and the incidents with their evidence and timeline. Server-rendered, so it works without
 /// JavaScript; with it, the page redraws on every poll (Server-Sent Events from `/events`).
 enum DashboardPage {
-    static func render(engine: WatchEngine, store: IncidentStore, fragment: Bool) async throws -> String {
+    static func render(engine: WatchEngine, store: IncidentStore, outbox: Outbox? = nil, fragment: Bool) async throws -> String {
         let pools = await engine.status()
         let sources = await engine.sourceStatus()
         let active = try await store.incidents(states: [.open, .acknowledged], limit: 50)
@@ -15,6 +15,17 @@ enum DashboardPage {
             "<span class=\"\(s.ok ? "ok" : "bad")\">\(HTMLText.escape(s.url))\(s.ok ? "" : " — " + HTMLText.escape(s.lastError ?? "failing"))</span>"
         }.joined(separator: ", ")
         body += "</p>"
+        if let outbox {
+            let counts = try await outbox.counts()
+            let failed = try await outbox.deliveries(state: .failed, limit: 5)
+            let waiting = try await outbox.deliveries(state: .pending, limit: 5).filter { $0.attempts > 0 }
+            body += "<p class=\"meta\" id=\"notifications\">Notifications: \(counts[.delivered] ?? 0) delivered, \(counts[.pending] ?? 0) pending"
+            body += ", <span class=\"\((counts[.failed] ?? 0) > 0 ? "bad" : "")\">\(counts[.failed] ?? 0) failed</span>.</p>"
+            for d in waiting + failed {
+                body += "<p class=\"bad\">Notification to \(HTMLText.escape(d.receiver)) \(d.state == .failed ? "failed" : "retrying") after \(d.attempts) attempt(s): "
+                body += "\(HTMLText.escape(d.lastError ?? "?"))</p>"
+            }
+        }
         body += "<h2>Incidents open (\(active.count))</h2>"
         body += active.isEmpty ? "<p class=\"ok\">None. Traffic is shared as meant.</p>" : active.map(incident).joined()
         for name in pools.keys.sorted() {
@@ -25,33 +36,20 @@ enum DashboardPage {
             body += "<h2>Recently resolved</h2>" + recent.map(incident).joined()
         }
         if fragment { return body }
-        return """
-            <!doctype html>
-            <html lang="en"><head><meta charset="utf-8"><title>Evenkeel Watch</title>
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <style>
-            body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
-            h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.4em}
-            table{border-collapse:collapse;margin:.5em 0}td,th{padding:2px 10px;border-bottom:1px solid #ddd;text-align:right}
-            td:first-child,th:first-child{text-align:left}
-            .ok{color:#2a7a2a}.bad{color:#b00020}.meta{color:#666}
-            .incident{border-left:4px solid #b00020;padding:.3em .8em;margin:.6em 0;background:#fff6f6}
-            .incident.resolved{border-color:#999;background:#f6f6f6}
-            .chart{margin:4px 8px 4px 0;background:#fafafa;border:1px solid #eee}.chart .t{font-size:11px;fill:#444}.chart .l{font-size:10px}
-            </style></head>
-            <body><h1>Evenkeel Watch</h1><main id="main">\(body)</main>
-            <script>
-            (function(){if(!window.EventSource)return;var busy=false;var es=new EventSource('/events');
-            es.addEventListener('update',function(){if(busy)return;busy=true;
-            fetch('/?fragment=1').then(function(r){return r.text()}).then(function(t){document.getElementById('main').innerHTML=t;document.body.dataset.updates=(+(document.body.dataset.updates||0)+1)}).finally(function(){busy=false})});})();
-            </script></body></html>
-            """
+        return PageShell.wrap(
+            title: "Evenkeel Watch", heading: "Evenkeel Watch", body: body, main: true,
+            script: """
+                (function(){if(!window.EventSource)return;var busy=false;var es=new EventSource('/events');
+                es.addEventListener('update',function(){if(busy)return;busy=true;
+                fetch('/?fragment=1').then(function(r){return r.text()}).then(function(t){document.getElementById('main').innerHTML=t;document.body.dataset.updates=(+(document.body.dataset.updates||0)+1)}).finally(function(){busy=false})});})();
+                """)
     }
 
     static func incident(_ incident: Incident) -> String {
         var out = "<div class=\"incident \(incident.state.rawValue)\" id=\"incident-\(incident.id)\">"
-        out += "<strong>#\(incident.id) \(HTMLText.escape(incident.diagnosis.rawValue))</strong> · \(incident.severity.rawValue) · pool \(HTMLText.escape(incident.pool))"
+        out += "<strong><a href=\"/incidents/\(incident.id)\">#\(incident.id)</a> \(HTMLText.escape(incident.diagnosis.rawValue))</strong> · \(incident.severity.rawValue) · pool \(HTMLText.escape(incident.pool))"
         out += " · \(incident.state.rawValue) since \(HTMLText.escape(incident.openedAt.formatted(.iso8601)))"
+        if let by = incident.acknowledgedBy { out += " · acknowledged by \(HTMLText.escape(by))" }
         if let resolved = incident.resolvedAt { out += ", resolved \(HTMLText.escape(resolved.formatted(.iso8601)))" }
         out += "<p>\(HTMLText.escape(incident.summary))</p>"
         if let change = incident.configChange {
@@ -63,7 +61,8 @@ enum DashboardPage {
         }
         out += "</table><details><summary>Timeline (\(incident.timeline.count))</summary><ul>"
         for entry in incident.timeline {
-            out += "<li>\(HTMLText.escape(entry.at.formatted(.iso8601))) <em>\(HTMLText.escape(entry.kind))</em> \(HTMLText.escape(entry.text))</li>"
+            out += "<li>\(HTMLText.escape(entry.at.formatted(.iso8601))) <em>\(HTMLText.escape(entry.kind))</em> \(HTMLText.escape(entry.text))"
+            out += (entry.by.map { " — \(HTMLText.escape($0))" } ?? "") + "</li>"
         }
         out += "</ul></details><p>Runbook: <code>\(HTMLText.escape(incident.diagnosis.runbook))</code></p></div>"
         return out

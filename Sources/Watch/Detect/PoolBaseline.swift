@@ -7,6 +7,7 @@ public struct PoolBaseline: Sendable {
         var rate: Double
         var p50: Double
         var p99: Double
+        var errorRatio: Double
         var shares: [String: Double]
         var backendP50: [String: Double]
         var configuredShares: [String: Double]
@@ -29,6 +30,7 @@ public struct PoolBaseline: Sendable {
         var rate: (median: Double, mad: Double)?
         var p50: (median: Double, mad: Double)?
         var p99: (median: Double, mad: Double)?
+        var errorRatio: Double?
         var shares: [String: Double] = [:]
         var backendP50: [String: Double] = [:]
         var configuredShares: [String: Double] = [:]
@@ -49,7 +51,7 @@ public struct PoolBaseline: Sendable {
     /// Learns `signals` as normal. Seconds without traffic teach nothing about shares or latency, only the rate.
     public mutating func learn(_ signals: PoolSignals, topClientsShare: Double? = nil) {
         let point = Point(
-            rate: signals.rate, p50: signals.p50, p99: signals.p99,
+            rate: signals.rate, p50: signals.p50, p99: signals.p99, errorRatio: signals.errorRatio,
             shares: signals.requests > 0 ? Dictionary(signals.backends.map { ($0.name, $0.observedShare) }, uniquingKeysWith: { a, _ in a }) : [:],
             backendP50: Dictionary(signals.backends.filter { $0.responses > 0 }.map { ($0.name, $0.p50) }, uniquingKeysWith: { a, _ in a }),
             configuredShares: Dictionary(signals.backends.map { ($0.name, $0.configuredShare) }, uniquingKeysWith: { a, _ in a }),
@@ -70,6 +72,7 @@ public struct PoolBaseline: Sendable {
         summary.rate = Self.robust(points.map(\.rate))
         summary.p50 = Self.robust(points.filter { $0.p50 > 0 }.map(\.p50))
         summary.p99 = Self.robust(points.filter { $0.p99 > 0 }.map(\.p99))
+        summary.errorRatio = RobustStatistics.median(points.map(\.errorRatio))
         var shares: [String: [Double]] = [:], p50s: [String: [Double]] = [:], configured: [String: [Double]] = [:]
         for point in points {
             for (name, value) in point.shares { shares[name, default: []].append(value) }
@@ -89,6 +92,9 @@ public struct PoolBaseline: Sendable {
     public var p50: (median: Double, mad: Double)? { cache.p50 }
     /// The median of the pool's 99th percentile, ms.
     public var p99: (median: Double, mad: Double)? { cache.p99 }
+
+    /// The median of the pool's error ratio.
+    public var errorRatio: Double? { cache.errorRatio }
 
     /// The median share `backend` got, over the samples that had traffic.
     public func share(of backend: String) -> Double? { cache.shares[backend] }

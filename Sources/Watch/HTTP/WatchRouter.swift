@@ -6,9 +6,12 @@ import NIOCore
 /// Watch's HTTP surface: the JSON API, its OpenAPI description, Watch's own metrics, the dashboard and its live
 /// updates.
 public enum WatchRouter {
-    /// The routes over `engine` and `store`.
-    public static func build(engine: WatchEngine, store: IncidentStore, metrics: WatchMetrics) -> Router<BasicRequestContext> {
+    /// The routes over `engine` and `store`; `outbox` shows notifications, `access` says who may act.
+    public static func build(
+        engine: WatchEngine, store: IncidentStore, metrics: WatchMetrics, outbox: Outbox? = nil, access: WatchAccess = WatchAccess()
+    ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        addActions(to: router, engine: engine, store: store, outbox: outbox, access: access)
         router.get("/api/v1/status") { _, _ in
             let status = StatusDocument(
                 generatedAt: Date(), pools: await engine.status(), replicas: await engine.replicaStatus(),
@@ -41,7 +44,7 @@ public enum WatchRouter {
         router.get("/") { request, _ in
             let fragment = request.uri.queryParameters["fragment"] != nil
             if fragment { metrics.dashboardRefreshes.add(1) }
-            let page = try await DashboardPage.render(engine: engine, store: store, fragment: fragment)
+            let page = try await DashboardPage.render(engine: engine, store: store, outbox: outbox, fragment: fragment)
             return Response(
                 status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: page)))

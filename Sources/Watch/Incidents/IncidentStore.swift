@@ -4,7 +4,8 @@ import GRDB
 /// Incidents kept in SQLite: every change is committed before anyone is shown or told about it, so a restart or a
 /// crash of Watch loses none.
 public final class IncidentStore: Sendable {
-    private let database: DatabaseQueue
+    /// The database, shared with the notification outbox so an incident and its notifications live in one file.
+    let database: DatabaseQueue
 
     /// Opens (creating if needed) the database at `path`; `:memory:` keeps it in memory.
     public init(path: String) throws {
@@ -52,6 +53,20 @@ public final class IncidentStore: Sendable {
             try db.execute(
                 sql: "UPDATE incident SET state = ?, diagnosis = ?, document = ? WHERE id = ?",
                 arguments: [incident.state.rawValue, incident.diagnosis.rawValue, try Self.encode(incident), incident.id])
+        }
+    }
+
+    /// Changes the stored incident `id` in one transaction (read, change, write), so two changes never lose one
+    /// another; nil when there is no such incident.
+    public func modify(id: Int64, _ change: @escaping @Sendable (inout Incident) -> Void) async throws -> Incident? {
+        try await database.write { db in
+            guard let document = try String.fetchOne(db, sql: "SELECT document FROM incident WHERE id = ?", arguments: [id]) else { return nil }
+            var incident = try Self.decode(document)
+            change(&incident)
+            try db.execute(
+                sql: "UPDATE incident SET state = ?, diagnosis = ?, document = ? WHERE id = ?",
+                arguments: [incident.state.rawValue, incident.diagnosis.rawValue, try Self.encode(incident), incident.id])
+            return incident
         }
     }
 

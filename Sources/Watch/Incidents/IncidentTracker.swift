@@ -3,6 +3,10 @@ import Foundation
 /// Turns findings into incidents: opens one when a finding holds for a few evaluations in a row, keeps its
 /// diagnosis, severity and evidence current (recording each change in its timeline), and resolves it once its
 /// signals have been normal for the resolve delay. Every change is stored before it is returned.
+///
+/// The open incidents in memory are the truth the store follows: each change is made to them before the store is
+/// awaited, so a change arriving during that wait (the actor is re-entered there) builds on it instead of being
+/// overwritten by an older copy.
 public actor IncidentTracker {
     /// Evaluations in a row a finding must hold before it opens an incident.
     public let confirmations: Int
@@ -50,8 +54,8 @@ public actor IncidentTracker {
         for key in open.keys.sorted() {
             guard var current = open[key] else { continue }
             current.incident.timeline.append(entry)
-            try await store.update(current.incident)
             open[key] = current
+            try await store.update(current.incident)
         }
     }
 
@@ -59,7 +63,7 @@ public actor IncidentTracker {
     /// already stored. `change` is the configuration change to link when an incident opens.
     public func observe(
         _ key: String, finding: Finding?, at now: Date, change: @Sendable (Date) -> ConfigChange? = { _ in nil }
-    ) async throws -> [Incident] {
+    ) async throws -> [IncidentChange] {
         guard let finding else {
             pending[key] = nil
             guard var current = open[key] else { return [] }
@@ -69,9 +73,9 @@ public actor IncidentTracker {
                 current.incident.resolvedAt = now
                 current.incident.timeline.append(
                     TimelineEntry(at: now, kind: "resolved", text: "Signals normal for \(Int(resolveAfter)) s; resolved."))
-                try await store.update(current.incident)
                 open[key] = nil
-                return [current.incident]
+                try await store.update(current.incident)
+                return [IncidentChange(incident: current.incident, kind: .resolved)]
             }
             open[key] = current
             return []
@@ -79,6 +83,7 @@ public actor IncidentTracker {
         if var current = open[key] {
             current.lastAbnormal = now
             var changed = false
+            var escalated = false
             if finding.diagnosis != current.incident.diagnosis {
                 var challenger = current.challenger?.diagnosis == finding.diagnosis
                     ? current.challenger! : Pending(diagnosis: finding.diagnosis, count: 0, since: now)
@@ -92,6 +97,7 @@ public actor IncidentTracker {
                     current.incident.diagnosis = finding.diagnosis
                     current.challenger = nil
                     changed = true
+                    escalated = true
                 } else {
                     open[key] = current
                     return []
@@ -106,6 +112,7 @@ public actor IncidentTracker {
                     TimelineEntry(at: now, kind: "severity_changed", text: "Severity \(current.incident.severity.rawValue) → \(finding.severity.rawValue)."))
                 current.incident.severity = finding.severity
                 changed = true
+                escalated = true
             }
             if Set(finding.backends) != Set(current.incident.backends) {
                 current.incident.timeline.append(
@@ -117,10 +124,10 @@ public actor IncidentTracker {
             current.incident.evidence = finding.evidence
             // Evidence moves every second; store it every few seconds, and at once with any change above.
             if changed || now.timeIntervalSince(current.lastSaved) >= 5 {
-                try await store.update(current.incident)
                 current.lastSaved = now
                 open[key] = current
-                return [current.incident]
+                try await store.update(current.incident)
+                return [IncidentChange(incident: current.incident, kind: escalated ? .escalated : .updated)]
             }
             open[key] = current
             return []
@@ -142,6 +149,94 @@ public actor IncidentTracker {
                 id: 0, diagnosis: finding.diagnosis, severity: finding.severity, pool: key, backends: finding.backends, openedAt: now,
                 summary: finding.summary, evidence: finding.evidence, configChange: linked, timeline: timeline))
         open[key] = Open(incident: incident, lastAbnormal: now, lastSaved: now, challenger: nil)
-        return [incident]
+        return [IncidentChange(incident: incident, kind: .opened)]
+    }
+
+    /// Counts `signals` towards the impact of `key`'s open incident: the pool's state for the last `seconds`.
+    /// `before` is the pool's usual levels, taken when the first signals are counted. Stored with the next change.
+    public func measure(_ key: String, signals: PoolSignals, seconds: Double, before: @autoclosure () -> Impact.Levels?) {
+        guard var current = open[key] else { return }
+        var impact = current.incident.impact ?? Impact(before: before())
+        impact.add(signals, seconds: seconds)
+        current.incident.impact = impact
+        open[key] = current
+    }
+
+    /// A person takes incident `id`: it stays open until its signals are normal, but nobody else needs to be woken.
+    public func acknowledge(id: Int64, by person: String, text: String?, at now: Date) async throws(IncidentActionError) -> Incident {
+        guard let key = openKey(id) else { throw try await closedOrMissing(id) }
+        var current = open[key]!
+        if current.incident.state == .acknowledged, let by = current.incident.acknowledgedBy {
+            throw .alreadyAcknowledged(id: id, by: by)
+        }
+        current.incident.state = .acknowledged
+        current.incident.acknowledgedBy = person
+        current.incident.acknowledgedAt = now
+        current.incident.timeline.append(
+            TimelineEntry(at: now, kind: "acknowledged", text: "Acknowledged" + (text.map { ": \($0)" } ?? "."), by: person))
+        current.lastSaved = now
+        open[key] = current
+        try await save(current.incident)
+        return current.incident
+    }
+
+    /// Adds a person's note to incident `id`, open or resolved.
+    public func addNote(id: Int64, by person: String, text: String, at now: Date) async throws(IncidentActionError) -> Incident {
+        let words = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !words.isEmpty else { throw .emptyNote }
+        guard words.count <= 4000 else { throw .noteTooLong(limit: 4000) }
+        return try await append(TimelineEntry(at: now, kind: "note", text: words, by: person), to: id)
+    }
+
+    /// A person resolves incident `id` by hand (the cause is fixed, or it is not worth following). Should its
+    /// signals stay abnormal, a new incident opens after the confirmations.
+    public func resolve(id: Int64, by person: String, text: String?, at now: Date) async throws(IncidentActionError) -> Incident {
+        guard let key = openKey(id) else { throw try await closedOrMissing(id) }
+        var incident = open[key]!.incident
+        incident.state = .resolved
+        incident.resolvedAt = now
+        incident.resolvedBy = person
+        incident.timeline.append(TimelineEntry(at: now, kind: "resolved", text: "Resolved by hand" + (text.map { ": \($0)" } ?? "."), by: person))
+        open[key] = nil
+        pending[key] = nil
+        try await save(incident)
+        return incident
+    }
+
+    /// Adds `entry` to incident `id`'s timeline, open or resolved, stored at once.
+    @discardableResult
+    public func append(_ entry: TimelineEntry, to id: Int64) async throws(IncidentActionError) -> Incident {
+        if let key = openKey(id), var current = open[key] {
+            current.incident.timeline.append(entry)
+            open[key] = current
+            try await save(current.incident)
+            return current.incident
+        }
+        let changed: Incident?
+        do {
+            changed = try await store.modify(id: id) { $0.timeline.append(entry) }
+        } catch {
+            throw .storage("\(error)")
+        }
+        guard let changed else { throw .notFound(id: id) }
+        return changed
+    }
+
+    private func openKey(_ id: Int64) -> String? { open.first { $0.value.incident.id == id }?.key }
+
+    private func closedOrMissing(_ id: Int64) async throws(IncidentActionError) -> IncidentActionError {
+        do {
+            return try await store.incident(id: id) == nil ? .notFound(id: id) : .alreadyResolved(id: id)
+        } catch {
+            throw .storage("\(error)")
+        }
+    }
+
+    private func save(_ incident: Incident) async throws(IncidentActionError) {
+        do {
+            try await store.update(incident)
+        } catch {
+            throw .storage("\(error)")
+        }
     }
 }

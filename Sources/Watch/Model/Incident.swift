@@ -37,12 +37,19 @@ public struct Incident: Sendable, Codable, Equatable, Identifiable {
     public var configChange: ConfigChange?
     /// Its history, oldest first.
     public var timeline: [TimelineEntry]
+    /// Who acknowledged it, and when; nil until someone does.
+    public var acknowledgedBy: String?
+    public var acknowledgedAt: Date?
+    /// Who resolved it by hand; nil when its signals resolved it.
+    public var resolvedBy: String?
+    /// What it did to users, measured while it lasted; nil for a source that cannot be read.
+    public var impact: Impact?
 
     /// Creates an incident.
     public init(
         id: Int64, state: State = .open, diagnosis: Diagnosis, severity: Severity, pool: String, backends: [String],
         openedAt: Date, resolvedAt: Date? = nil, summary: String, evidence: [Evidence], configChange: ConfigChange?,
-        timeline: [TimelineEntry]
+        timeline: [TimelineEntry], impact: Impact? = nil
     ) {
         self.id = id
         self.state = state
@@ -56,6 +63,7 @@ public struct Incident: Sendable, Codable, Equatable, Identifiable {
         self.evidence = evidence
         self.configChange = configChange
         self.timeline = timeline
+        self.impact = impact
     }
 
     enum CodingKeys: String, CodingKey {
@@ -63,6 +71,10 @@ public struct Incident: Sendable, Codable, Equatable, Identifiable {
         case openedAt = "opened_at"
         case resolvedAt = "resolved_at"
         case configChange = "config_change"
+        case acknowledgedBy = "acknowledged_by"
+        case acknowledgedAt = "acknowledged_at"
+        case resolvedBy = "resolved_by"
+        case impact
     }
 
     /// Encodes every key, `null` included, so readers see the whole shape.
@@ -80,6 +92,10 @@ public struct Incident: Sendable, Codable, Equatable, Identifiable {
         try c.encode(evidence, forKey: .evidence)
         try c.encode(configChange, forKey: .configChange)
         try c.encode(timeline, forKey: .timeline)
+        try c.encode(acknowledgedBy, forKey: .acknowledgedBy)
+        try c.encode(acknowledgedAt, forKey: .acknowledgedAt)
+        try c.encode(resolvedBy, forKey: .resolvedBy)
+        try c.encode(impact, forKey: .impact)
     }
 
     /// Whether its signals are still abnormal.

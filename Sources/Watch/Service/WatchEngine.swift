@@ -70,6 +70,8 @@ public actor WatchEngine {
     let logger: Logger
     /// Counts for Watch's own `/metrics`.
     public let metrics: WatchMetrics
+    /// Tells people; nil when Watch has no `--notify` file.
+    public let notifier: Notifier?
 
     private var samples: [String: [(at: Date, sample: PoolSample)]] = [:]
     private var replicaSamples: [String: [(at: Date, sample: ReplicaSample)]] = [:]
@@ -83,14 +85,19 @@ public actor WatchEngine {
     private var changes = ConfigChangeLog()
     private var listeners: [UUID: AsyncStream<Int>.Continuation] = [:]
     private var tick = 0
+    private var lastEvaluated: [String: Date] = [:]
 
     /// A Watch over `sources`, storing incidents through `tracker`.
-    public init(settings: WatchSettings, sources: [any TrafficSource], tracker: IncidentTracker, metrics: WatchMetrics, logger: Logger) {
+    public init(
+        settings: WatchSettings, sources: [any TrafficSource], tracker: IncidentTracker, metrics: WatchMetrics, notifier: Notifier? = nil,
+        logger: Logger
+    ) {
         self.settings = settings
         self.sources = sources
         self.tracker = tracker
         self.detector = Detector(settings: settings.detection)
         self.metrics = metrics
+        self.notifier = notifier
         self.logger = logger
     }
 
@@ -157,6 +164,7 @@ public actor WatchEngine {
                 await observe("source \(url)", finding: finding, at: now)
             }
         }
+        if let notifier { await notifier.remind(active: await tracker.active, at: now) }
         guard !views.isEmpty else { return }
         for sample in PoolSample.merge(views) {
             await evaluate(sample, at: now)
@@ -212,6 +220,13 @@ public actor WatchEngine {
         let finding = withReplicaViews(detector.evaluate(signals, baseline: baseline, unhealthyFor: unhealthyFor, concentration: concentration))
         if finding != nil { metrics.detections.add(1) }
         await observe(sample.name, finding: finding, at: now)
+        let step = lastEvaluated[sample.name].map { now.timeIntervalSince($0) } ?? settings.interval.seconds
+        lastEvaluated[sample.name] = now
+        await tracker.measure(
+            sample.name, signals: signals, seconds: min(step, windowSeconds),
+            before: baseline.rate.map { rate in
+                Impact.Levels(rate: rate.median, p99: baseline.p99?.median ?? 0, errorRatio: baseline.errorRatio ?? 0)
+            })
         // The baseline learns only what is normal: frozen while the pool is abnormal and while a backend is out, and
         // idle seconds teach it nothing. A freeze longer than `maxFreeze` ends: what has lasted that long is the new
         // normal, and the incident resolves once it is learnt.
@@ -246,10 +261,12 @@ public actor WatchEngine {
                 // Only a skew is blamed on a change; changes during any incident go into its timeline.
                 diagnosis == .configSkew ? changes.nearest(before: onset) : nil
             }
-            for incident in changed {
-                if incident.state == .resolved {
+            for change in changed {
+                let incident = change.incident
+                if let notifier { await notifier.handle(change, at: now) }
+                if change.kind == .resolved {
                     logger.info("incident resolved", metadata: ["id": "\(incident.id)", "pool": "\(incident.pool)", "diagnosis": "\(incident.diagnosis.rawValue)"])
-                } else if incident.timeline.last?.kind == "opened" {
+                } else if change.kind == .opened {
                     metrics.incidentsOpened.add(1)
                     logger.warning(
                         "incident opened: \(incident.summary)",
@@ -271,6 +288,33 @@ public actor WatchEngine {
         } catch {
             logger.error("could not store an incident: \(error)")
         }
+    }
+
+    /// `person` acknowledges incident `id`; the other team is told.
+    public func acknowledge(id: Int64, by person: Operator, text: String?) async throws(IncidentActionError) -> Incident {
+        let now = Date()
+        let incident = try await tracker.acknowledge(id: id, by: person.name, text: text, at: now)
+        logger.info("incident acknowledged", metadata: ["id": "\(id)", "by": "\(person.name)"])
+        if let notifier { await notifier.handleAction(.acknowledged, incident: incident, by: person, text: text, at: now) }
+        return incident
+    }
+
+    /// `person` adds a note to incident `id`; the other team is told.
+    public func addNote(id: Int64, by person: Operator, text: String) async throws(IncidentActionError) -> Incident {
+        let now = Date()
+        let incident = try await tracker.addNote(id: id, by: person.name, text: text, at: now)
+        if let notifier { await notifier.handleAction(.note, incident: incident, by: person, text: text, at: now) }
+        return incident
+    }
+
+    /// `person` resolves incident `id` by hand; everyone routed is told.
+    public func resolve(id: Int64, by person: Operator, text: String?) async throws(IncidentActionError) -> Incident {
+        let now = Date()
+        let incident = try await tracker.resolve(id: id, by: person.name, text: text, at: now)
+        logger.info("incident resolved by hand", metadata: ["id": "\(id)", "by": "\(person.name)"])
+        metrics.incidentsOpen.set(await tracker.active.count)
+        if let notifier { await notifier.handleAction(.resolved, incident: incident, by: person, text: text, at: now) }
+        return incident
     }
 
     /// Every pool's current state.

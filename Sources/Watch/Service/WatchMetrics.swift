@@ -47,7 +47,21 @@ public final class WatchMetrics: Sendable {
         detections = Count(counter: registry.makeCounter(descriptor: MetricNameDescriptor(namespace: "evenkeel", subsystem: "watch", metricName: "detections", unitName: "total", helpText: "Pool evaluations that found something abnormal")))
         incidentsOpened = Count(counter: registry.makeCounter(descriptor: MetricNameDescriptor(namespace: "evenkeel", subsystem: "watch", metricName: "incidents_opened", unitName: "total", helpText: "Incidents opened")))
         incidentsOpen = Level(gauge: registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "evenkeel", subsystem: "watch", metricName: "incidents_open", unitName: "", helpText: "Incidents open or acknowledged")))
+        notificationsPending = Level(
+            gauge: registry.makeGauge(
+                descriptor: MetricNameDescriptor(
+                    namespace: "evenkeel", subsystem: "watch", metricName: "notifications_pending", unitName: "",
+                    helpText: "Notifications waiting in the outbox to be delivered")))
         pollErrors = Count(counter: registry.makeCounter(descriptor: MetricNameDescriptor(namespace: "evenkeel", subsystem: "watch", metricName: "poll_errors", unitName: "total", helpText: "Source reads that failed")))
+    }
+
+    /// Notifications waiting in the outbox.
+    public let notificationsPending: Level
+
+    /// Counts one notification attempt's `result` (`delivered`, `retrying`, `failed`) for `receiver`.
+    public func notification(receiver: String, result: String) {
+        registry.makeCounter(name: "evenkeel_watch_notifications_total", labels: [("receiver", receiver), ("result", result)],
+            help: "Notification attempts by receiver and result").increment()
     }
 
     /// The Prometheus text exposition.

@@ -15,11 +15,18 @@ public struct WatchService: Service {
     let settings: WatchSettings
     let client: HTTPClient
     let metrics: WatchMetrics
+    /// The notification outbox and its delivery; nil without a `--notify` file.
+    public let outbox: Outbox?
+    let delivery: NotificationDelivery?
+    let access: WatchAccess
     let logger: Logger
     let onListening: @Sendable (Int) async -> Void
 
     /// Opens the store and prepares the engine; nothing runs until ``run()``.
-    public init(settings: WatchSettings, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    public init(
+        settings: WatchSettings, notify: NotifySettings? = nil, retry: RetryPolicy = RetryPolicy(), logger: Logger,
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
         self.settings = settings
         self.logger = logger
         self.onListening = onListening
@@ -33,9 +40,20 @@ public struct WatchService: Service {
         self.client = client
         let metrics = WatchMetrics()
         self.metrics = metrics
+        access = WatchAccess(operators: settings.operators)
+        var notifier: Notifier?
+        if let notify {
+            let outbox = try Outbox(store: store)
+            self.outbox = outbox
+            notifier = Notifier(settings: notify, outbox: outbox, linkBase: settings.linkBase, logger: logger)
+            delivery = NotificationDelivery(settings: notify, outbox: outbox, client: client, tracker: tracker, metrics: metrics, policy: retry, logger: logger)
+        } else {
+            outbox = nil
+            delivery = nil
+        }
         engine = WatchEngine(
             settings: settings, sources: Self.sources(settings, client: client), tracker: tracker,
-            metrics: metrics, logger: logger)
+            metrics: metrics, notifier: notifier, logger: logger)
     }
 
     /// Every source the settings name.
@@ -48,7 +66,7 @@ public struct WatchService: Service {
     }
 
     public func run() async throws {
-        let router = WatchRouter.build(engine: engine, store: store, metrics: metrics)
+        let router = WatchRouter.build(engine: engine, store: store, metrics: metrics, outbox: outbox, access: access)
         let app = Application(
             router: router, server: .http1(configuration: .init(idleTimeout: .seconds(60))),
             configuration: .init(address: .hostname(settings.listenHost, port: settings.listenPort), serverName: "evenkeel-watch"),
@@ -57,6 +75,7 @@ public struct WatchService: Service {
         do {
             try await withThrowingDiscardingTaskGroup { group in
                 group.addTask { await cancelWhenGracefulShutdown { await engine.run() } }
+                if let delivery { group.addTask { await cancelWhenGracefulShutdown { await delivery.run() } } }
                 group.addTask { try await app.runService() }
             }
         } catch {

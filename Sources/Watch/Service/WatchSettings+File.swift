@@ -4,7 +4,12 @@ import Yams
 
 extension WatchSettings {
     /// The keys a `watch.yaml` may have; any other is an error naming its `file:line:column`.
-    static let fileKeys = ["balancers", "haproxy", "nginx_logs", "configs", "listen", "db", "interval", "window", "resolve_after", "unreachable_after", "confirmations"]
+    static let fileKeys = [
+        "balancers", "haproxy", "nginx_logs", "configs", "listen", "db", "interval", "window", "resolve_after", "unreachable_after", "confirmations",
+        "operators", "external_url",
+    ]
+    /// The keys of one entry of `operators`.
+    static let operatorKeys = ["name", "team", "token_sha256"]
 
     /// Settings read from a YAML file, over `defaults`: the same settings as the command-line options.
     public static func load(file path: String, over defaults: WatchSettings = WatchSettings()) throws(ConfigError) -> WatchSettings {
@@ -43,6 +48,14 @@ extension WatchSettings {
                 "unreachable_after", default: .seconds(settings.unreachableAfter), range: .seconds(1)...(.seconds(3600))
             ).seconds
             settings.confirmations = try reader.int("confirmations", default: settings.confirmations, range: 1...60)
+            if let nodes = try reader.sequence("operators", expected: "a list of operators") {
+                settings.operators = try readOperators(nodes, file: file)
+            }
+            if var url = try reader.httpURL("external_url", example: "http://watch.example:9100") {
+                // Links are built as base + "/incidents/…", so a trailing slash would double.
+                while url.hasSuffix("/"), !url.hasSuffix("://") { url.removeLast() }
+                settings.externalURL = url
+            }
             return settings
         } catch let error as ConfigError {
             throw error
@@ -63,6 +76,37 @@ extension WatchSettings {
             }
             return text
         }
+    }
+
+    /// The entries of `operators`: names unique, tokens given only as their SHA-256 in hex.
+    static func readOperators(_ nodes: [Node], file: String) throws -> [Operator] {
+        var operators: [Operator] = []
+        var namesSeen: [String: ConfigLocation] = [:]
+        var hashesSeen: [String: String] = [:]
+        for (index, node) in nodes.enumerated() {
+            let r = try MappingReader(node, section: "operators[\(index)]", file: file, known: operatorKeys)
+            let name = try r.requiredString("name")
+            let team: Audience = try r.requiredChoice("team")
+            let hash = try r.requiredString("token_sha256")
+            guard hash.count == 64, hash.allSatisfy({ $0.isASCII && $0.isHexDigit }) else {
+                // Not echoed: a token pasted here by mistake must not end up in a log.
+                throw ConfigError.invalidValue(
+                    r.location("token_sha256"), key: r.path("token_sha256"), value: "(\(hash.count) characters, not shown)",
+                    expected: "64 hex digits, the SHA-256 of the token as `evenkeel watch hash-token` prints it")
+            }
+            if let first = namesSeen[name] {
+                throw ConfigError.duplicateName(r.location("name"), kind: "operator", name: name, firstAt: first)
+            }
+            let person = Operator(name: name, team: team, tokenSHA256: hash)
+            if let other = hashesSeen[person.tokenSHA256] {
+                throw ConfigError.inconsistent(
+                    r.location("token_sha256"), problem: "\(r.path("token_sha256")) is the same as \(other)'s, so one token would act as two people")
+            }
+            namesSeen[name] = r.location("name")
+            hashesSeen[person.tokenSHA256] = name
+            operators.append(person)
+        }
+        return operators
     }
 
     /// `host:port` (or `[v6]:port`) as a listen address; nil when malformed.

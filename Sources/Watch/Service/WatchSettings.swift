@@ -39,6 +39,18 @@ public struct WatchSettings: Sendable, Equatable {
     public var detection: DetectionSettings
     /// The longest a pool's baseline stays frozen by an incident, seconds; after that the present is learnt as normal.
     public var maxFreeze: Double = 900
+    /// The people allowed to act on incidents, each with the SHA-256 of their token (never the token itself).
+    public var operators: [Operator] = []
+    /// The address people reach Watch at, for the links in notifications and pages (e.g. `http://watch.example:9100`);
+    /// nil when that is the listen address itself.
+    public var externalURL: String? = nil
+
+    /// The base of Watch's links: `externalURL`, or the listen address (an IPv6 host in brackets).
+    public var linkBase: String {
+        if let externalURL { return externalURL }
+        let host = listenHost.contains(":") ? "[\(listenHost)]" : listenHost
+        return "http://\(host):\(listenPort)"
+    }
 
     public init(
         balancers: [String] = [], listenHost: String = "127.0.0.1", listenPort: Int = 9100, databasePath: String = ".evenkeel/watch.sqlite",

@@ -17,6 +17,8 @@ final class WatchFixture: Sendable {
     let store: IncidentStore
     let client: HTTPClient
     let config: BalancerConfiguration
+    /// The notification outbox, when started with routes.
+    let outbox: Outbox?
     private let tasks: [Task<Void, Never>]
 
     static let quiet = Logger(label: "evenkeel.watch.test") { _ in SwiftLogNoOpLogHandler() }
@@ -33,7 +35,7 @@ final class WatchFixture: Sendable {
     /// Starts the backends, the balancer and Watch; `traffic` drives the balancer's proxy port (steady GETs at 25 a
     /// second from one client unless given).
     init(
-        backends names: [String] = ["a", "b", "c"], health: HealthConfig = HealthConfig(enabled: false),
+        backends names: [String] = ["a", "b", "c"], health: HealthConfig = HealthConfig(enabled: false), notify: NotifySettings? = nil,
         traffic: (@Sendable (_ proxyPort: Int, _ client: HTTPClient) async -> Void)? = nil
     ) async throws {
         var started: [KnobBackend] = []
@@ -54,9 +56,20 @@ final class WatchFixture: Sendable {
         let admin = "http://127.0.0.1:\(ports.admin)"
         let settings = Self.settings([admin])
         let tracker = try await IncidentTracker(store: store, confirmations: settings.confirmations, resolveAfter: settings.resolveAfter)
+        let metrics = WatchMetrics()
+        var notifier: Notifier?
+        var delivery: NotificationDelivery?
+        if let notify {
+            let outbox = try Outbox(store: store)
+            self.outbox = outbox
+            notifier = Notifier(settings: notify, outbox: outbox, linkBase: settings.linkBase, logger: Self.quiet)
+            delivery = NotificationDelivery(settings: notify, outbox: outbox, client: client, tracker: tracker, metrics: metrics, logger: Self.quiet)
+        } else {
+            outbox = nil
+        }
         let engine = WatchEngine(
-            settings: settings, sources: [BalancerSource(baseURL: admin, client: client)], tracker: tracker, metrics: WatchMetrics(),
-            logger: Self.quiet)
+            settings: settings, sources: [BalancerSource(baseURL: admin, client: client)], tracker: tracker, metrics: metrics,
+            notifier: notifier, logger: Self.quiet)
         self.engine = engine
         let proxy = ports.proxy
         let client = self.client
@@ -64,6 +77,7 @@ final class WatchFixture: Sendable {
         tasks = [
             Task { await engine.run() },
             Task { await traffic(proxy, client) },
+            Task { await delivery?.run() },
         ]
     }
 
