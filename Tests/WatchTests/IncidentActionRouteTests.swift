@@ -151,4 +151,39 @@ import Testing
         #expect(WatchRouter.safeReturn("https://evil.example/") == "/")
         #expect(WatchRouter.safeReturn(nil) == "/")
     }
+
+    @Test func theCommandLinesClientListsShowsActsAndReportsOverHTTP() async throws {
+        let (app, _) = try await Self.app()
+        try await app.test(.live) { c in
+            let base = "http://127.0.0.1:\(try #require(c.port))"
+            try await WatchClient.with(baseURL: base, token: nil) { watch in
+                let listed = try await watch.incidents(states: [.open])
+                #expect(listed.map(\.id) == [1])
+                #expect(IncidentText.row(listed[0]).contains("config_skew"))
+                await #expect(throws: WatchClientError.self) { try await watch.act(.ack, id: 1, text: nil) }
+            }
+            try await WatchClient.with(baseURL: base, token: "wrong") { watch in
+                do {
+                    _ = try await watch.act(.ack, id: 1, text: nil)
+                    Issue.record("a wrong token was taken")
+                } catch let error as WatchClientError {
+                    #expect(error.description.contains("401"))
+                }
+            }
+            try await WatchClient.with(baseURL: base, token: Self.aliceToken) { watch in
+                let acknowledged = try await watch.act(.ack, id: 1, text: "on it")
+                #expect(acknowledged.acknowledgedBy == "alice")
+                _ = try await watch.act(.notes, id: 1, text: "reverted")
+                #expect(IncidentText.detail(try await watch.incident(id: 1)).contains("reverted — alice"))
+                let draft = try await watch.report(id: 1, format: "markdown")
+                #expect(draft.contains("alice"))
+                do {
+                    _ = try await watch.incident(id: 99)
+                    Issue.record("a missing incident was found")
+                } catch let error as WatchClientError {
+                    #expect(error.description.contains("no incident 99"))
+                }
+            }
+        }
+    }
 }

@@ -56,7 +56,144 @@ enum WatchOpenAPI {
                       schema: {$ref: "#/components/schemas/Incident"}
                 "400": {$ref: "#/components/responses/Problem"}
                 "404": {$ref: "#/components/responses/Problem"}
+          /api/v1/incidents/{id}/ack:
+            post:
+              summary: Acknowledge - a person has it; the other team is told.
+              security: [{operatorToken: []}]
+              parameters:
+                - {$ref: "#/components/parameters/IncidentID"}
+              requestBody:
+                required: false
+                content:
+                  application/json:
+                    schema:
+                      type: object
+                      properties: {text: {type: string, maxLength: 4000}}
+                      
+              responses:
+                "200":
+                  description: The incident after the action.
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/Incident"}
+                "400": {$ref: "#/components/responses/Problem"}
+                "401": {$ref: "#/components/responses/Problem"}
+                "404": {$ref: "#/components/responses/Problem"}
+                "409": {$ref: "#/components/responses/Problem"}
+          /api/v1/incidents/{id}/notes:
+            post:
+              summary: Add a note to the timeline; the other team is told.
+              security: [{operatorToken: []}]
+              parameters:
+                - {$ref: "#/components/parameters/IncidentID"}
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema:
+                      type: object
+                      required: [text]
+                      properties: {text: {type: string, maxLength: 4000}}
+              responses:
+                "200":
+                  description: The incident after the action.
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/Incident"}
+                "400": {$ref: "#/components/responses/Problem"}
+                "401": {$ref: "#/components/responses/Problem"}
+                "404": {$ref: "#/components/responses/Problem"}
+                "409": {$ref: "#/components/responses/Problem"}
+          /api/v1/incidents/{id}/resolve:
+            post:
+              summary: Resolve by hand; everyone routed is told.
+              security: [{operatorToken: []}]
+              parameters:
+                - {$ref: "#/components/parameters/IncidentID"}
+              requestBody:
+                required: false
+                content:
+                  application/json:
+                    schema:
+                      type: object
+                      properties: {text: {type: string, maxLength: 4000}}
+                      
+              responses:
+                "200":
+                  description: The incident after the action.
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/Incident"}
+                "400": {$ref: "#/components/responses/Problem"}
+                "401": {$ref: "#/components/responses/Problem"}
+                "404": {$ref: "#/components/responses/Problem"}
+                "409": {$ref: "#/components/responses/Problem"}
+          /api/v1/incidents/{id}/report:
+            get:
+              summary: A postmortem draft of the incident, with its measured numbers.
+              parameters:
+                - {$ref: "#/components/parameters/IncidentID"}
+                - name: format
+                  in: query
+                  schema: {type: string, enum: [markdown, json], default: markdown}
+              responses:
+                "200":
+                  description: The draft.
+                  content:
+                    text/markdown: {schema: {type: string}}
+                    application/json: {schema: {type: object}}
+                "400": {$ref: "#/components/responses/Problem"}
+                "404": {$ref: "#/components/responses/Problem"}
+          /api/v1/notifications:
+            get:
+              summary: The notification outbox, newest first - what was sent, what waits, what failed and why.
+              parameters:
+                - name: state
+                  in: query
+                  schema: {type: string, enum: [pending, delivered, failed]}
+                - name: limit
+                  in: query
+                  schema: {type: integer, minimum: 1, maximum: 1000, default: 100}
+              responses:
+                "200":
+                  description: The deliveries.
+                  content:
+                    application/json:
+                      schema:
+                        type: object
+                        required: [deliveries]
+                        properties:
+                          deliveries:
+                            type: array
+                            items:
+                              type: object
+                              required: [id, receiver, group_key, idempotency_key, incidents, kinds, state, attempts, created_at, due_at]
+                              properties:
+                                id: {type: integer, format: int64}
+                                receiver: {type: string}
+                                group_key: {type: string}
+                                idempotency_key: {type: string}
+                                incidents: {type: array, items: {type: integer, format: int64}}
+                                kinds: {type: array, items: {type: string}}
+                                state: {type: string, enum: [pending, delivered, failed]}
+                                attempts: {type: integer}
+                                created_at: {type: string, format: date-time}
+                                due_at: {type: string, format: date-time}
+                                delivered_at: {type: [string, "null"], format: date-time}
+                                last_error: {type: [string, "null"]}
+                "400": {$ref: "#/components/responses/Problem"}
         components:
+          securitySchemes:
+            operatorToken:
+              type: http
+              scheme: bearer
+              description: An operator's token (Watch's configuration keeps its SHA-256 under operators).
+          parameters:
+            IncidentID:
+              name: id
+              in: path
+              required: true
+              schema: {type: integer, format: int64, minimum: 1}
           responses:
             Problem:
               description: What was wrong with the request (RFC 9457).
@@ -114,6 +251,33 @@ enum WatchOpenAPI {
                       at: {type: string, format: date-time}
                       kind: {type: string}
                       text: {type: string}
+                      by: {type: string, description: The person who did it; absent for what Watch did or saw.}
+                acknowledged_by: {type: [string, "null"]}
+                acknowledged_at: {type: [string, "null"], format: date-time}
+                resolved_by: {type: [string, "null"]}
+                impact:
+                  description: What the incident did to users, measured while it lasted.
+                  oneOf:
+                    - type: "null"
+                    - type: object
+                      properties:
+                        before: {oneOf: [{type: "null"}, {$ref: "#/components/schemas/Levels"}]}
+                        during: {$ref: "#/components/schemas/Levels"}
+                        requests: {type: number}
+                        failed_requests: {type: number}
+                        peak_share: {type: number}
+                        peak_share_backend: {type: [string, "null"]}
+                        peak_share_expected: {type: number}
+                        peak_p99_ms: {type: number}
+                        peak_error_ratio: {type: number}
+                        peak_rate: {type: number}
+                        seconds: {type: number}
+            Levels:
+              type: object
+              properties:
+                rate: {type: number}
+                p99_ms: {type: number}
+                error_ratio: {type: number}
             Status:
               type: object
               required: [generated_at, pools, sources, config_changes]

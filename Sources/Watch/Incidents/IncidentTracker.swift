@@ -46,6 +46,9 @@ public actor IncidentTracker {
     /// baseline is frozen meanwhile.
     public func isAbnormal(_ key: String) -> Bool { open[key] != nil || pending[key] != nil }
 
+    /// The incident not yet resolved for `key`, as it is now.
+    public func current(_ key: String) -> Incident? { open[key]?.incident }
+
     /// The incidents not yet resolved.
     public var active: [Incident] { open.values.map(\.incident).sorted { $0.id < $1.id } }
 

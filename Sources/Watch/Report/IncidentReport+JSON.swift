@@ -18,7 +18,7 @@ extension IncidentReport {
             summary: summary,
             timeline: moments,
             rootCause: RootCause(
-                diagnosis: incident.diagnosis, title: incident.diagnosis.title, summary: incident.summary, backends: incident.backends,
+                diagnosis: incident.diagnosis, title: incident.diagnosis.title, summary: openingSummary, backends: incident.backends,
                 evidence: incident.evidence, configChange: incident.configChange, runbook: incident.diagnosis.runbook),
             resolution: Resolution(
                 state: incident.state, resolvedAt: resolution?.at, resolvedBy: resolution?.by, text: resolutionText, mitigations: mitigations),

@@ -38,7 +38,7 @@ extension IncidentReport {
         let about = incident.backends.isEmpty ? "" : ", about \(incident.backends.joined(separator: ", "))"
         out.append("**\(diagnosis.title)** (`\(diagnosis.rawValue)`, severity \(incident.severity.rawValue)\(about)).")
         out.append("")
-        out.append(ReportText.sentence(incident.summary))
+        out.append(ReportText.sentence(openingSummary))
         out.append("")
         if incident.evidence.isEmpty {
             out.append("Watch kept no evidence for this diagnosis.")

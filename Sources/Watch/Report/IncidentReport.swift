@@ -16,6 +16,12 @@ public struct IncidentReport: Sendable {
         self.incident = incident
         self.generatedAt = generatedAt
     }
+
+    /// What Watch said when it opened the incident: the incident's own summary follows the signals to the end, when
+    /// they are nearly normal again, so the opening words tell the story better.
+    var openingSummary: String {
+        incident.timeline.first { $0.kind == "opened" }?.text ?? incident.summary
+    }
 }
 
 extension IncidentReport {
@@ -157,7 +163,7 @@ extension IncidentReport {
         let about = incident.backends.isEmpty ? "" : " (backends: \(incident.backends.joined(separator: ", ")))"
         sentences.append(
             "Incident \(incident.id), severity \(incident.severity.rawValue): \(incident.diagnosis.title) in pool \(incident.pool)\(about).")
-        sentences.append("Watch opened it on \(ReportText.dateTime(incident.openedAt)): \(ReportText.sentence(incident.summary))")
+        sentences.append("Watch opened it on \(ReportText.dateTime(incident.openedAt)): \(ReportText.sentence(openingSummary))")
         if let onset, let timeToDetect {
             sentences.append("The condition was first seen at \(when(onset)), so detection took \(ReportText.duration(timeToDetect)).")
         } else {

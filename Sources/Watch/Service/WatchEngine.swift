@@ -219,14 +219,12 @@ public actor WatchEngine {
         let concentration = sample.sources?.concentration
         let finding = withReplicaViews(detector.evaluate(signals, baseline: baseline, unhealthyFor: unhealthyFor, concentration: concentration))
         if finding != nil { metrics.detections.add(1) }
-        await observe(sample.name, finding: finding, at: now)
         let step = lastEvaluated[sample.name].map { now.timeIntervalSince($0) } ?? settings.interval.seconds
         lastEvaluated[sample.name] = now
-        await tracker.measure(
-            sample.name, signals: signals, seconds: min(step, windowSeconds),
-            before: baseline.rate.map { rate in
-                Impact.Levels(rate: rate.median, p99: baseline.p99?.median ?? 0, errorRatio: baseline.errorRatio ?? 0)
-            })
+        let usual = baseline.rate.map { rate in
+            Impact.Levels(rate: rate.median, p99: baseline.p99?.median ?? 0, errorRatio: baseline.errorRatio ?? 0)
+        }
+        await observe(sample.name, finding: finding, at: now, measuring: (signals, min(step, windowSeconds), usual))
         // The baseline learns only what is normal: frozen while the pool is abnormal and while a backend is out, and
         // idle seconds teach it nothing. A freeze longer than `maxFreeze` ends: what has lasted that long is the new
         // normal, and the incident resolves once it is learnt.
@@ -253,7 +251,11 @@ public actor WatchEngine {
         history[sample.name] = points
     }
 
-    private func observe(_ key: String, finding: Finding?, at now: Date) async {
+    /// Hands one evaluation of `key` to the tracker; `measuring` (the pool's signals, the seconds they stand for, and
+    /// its usual levels) counts towards an open incident's impact before anyone is told of it.
+    private func observe(
+        _ key: String, finding: Finding?, at now: Date, measuring: (signals: PoolSignals, seconds: Double, usual: Impact.Levels?)? = nil
+    ) async {
         let changes = self.changes
         let diagnosis = finding?.diagnosis
         do {
@@ -261,7 +263,11 @@ public actor WatchEngine {
                 // Only a skew is blamed on a change; changes during any incident go into its timeline.
                 diagnosis == .configSkew ? changes.nearest(before: onset) : nil
             }
-            for change in changed {
+            if let measuring {
+                await tracker.measure(key, signals: measuring.signals, seconds: measuring.seconds, before: measuring.usual)
+            }
+            for var change in changed {
+                if change.kind != .resolved, let measured = await tracker.current(key) { change.incident = measured }
                 let incident = change.incident
                 if let notifier { await notifier.handle(change, at: now) }
                 if change.kind == .resolved {
