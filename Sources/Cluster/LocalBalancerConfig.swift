@@ -5,12 +5,14 @@ public enum LocalBalancerConfig {
     /// YAML for a round-robin pool over `replicas` (name and port on 127.0.0.1), health-checked on `/readyz`
     /// so a draining replica leaves the rotation, with an access log at `accessLogPath` when given; `evenkeel check`
     /// finds nothing in it.
-    public static func yaml(replicas: [(name: String, port: Int)], proxyPort: Int, adminPort: Int, accessLogPath: String? = nil) -> String {
+    public static func yaml(
+        replicas: [(name: String, port: Int)], proxyPort: Int, adminPort: Int, accessLogPath: String? = nil, adminTokenFile: String? = nil
+    ) -> String {
         var text = """
             # Written by `evenkeel up`. Keys and defaults: docs/balancer-config.md.
             listeners:
               proxy: { address: 127.0.0.1, port: \(proxyPort) }
-              admin: { address: 127.0.0.1, port: \(adminPort) }
+              admin: { address: 127.0.0.1, port: \(adminPort)\(adminTokenFile.map { ", token_file: \"\($0)\"" } ?? "") }
 
             """
         if let accessLogPath {

@@ -8,7 +8,7 @@ struct IncidentCommand: AsyncParsableCommand {
         commandName: "incident",
         abstract: "Act on Watch's incidents: list, show, ack, note, resolve, report.",
         discussion: "Talks to a running Watch (--watch). Actions need an operator token: --token or EVENKEEL_WATCH_TOKEN.",
-        subcommands: [List.self, Show.self, Ack.self, Note.self, Resolve.self, Report.self])
+        subcommands: [List.self, Show.self, Ack.self, Note.self, Resolve.self, Rollback.self, Report.self])
 
     struct Connection: ParsableArguments {
         @Option(help: "Watch's base URL.")
@@ -87,6 +87,20 @@ struct IncidentCommand: AsyncParsableCommand {
 
         func run() async throws {
             say(IncidentText.row(try await connection.run { try await $0.act(.resolve, id: id, text: text) }))
+        }
+    }
+
+    struct Rollback: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Roll the balancer back to the configuration before the change Watch linked to a config_skew incident.",
+            discussion: "The balancer applies it through its reload gate and writes it back to its file. Exits 1 when it did not apply.")
+        @OptionGroup var connection: Connection
+        @Argument(help: "The incident's id.") var id: Int64
+
+        func run() async throws {
+            let result = try await connection.run { try await $0.rollback(id: id) }
+            say("rollback \(result.applied ? "applied" : "NOT applied"): \(result.outcome)")
+            if !result.applied { throw ExitCode(1) }
         }
     }
 

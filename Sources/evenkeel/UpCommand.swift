@@ -38,6 +38,9 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "Watch's notification routes and receivers (YAML, see docs/examples/notify.yaml).")
     var notify: String?
 
+    @Flag(help: "Let Watch roll back a configuration change that skews traffic by itself (announced in the incident).")
+    var autoRollback = false
+
     func validate() throws {
         guard (1...16).contains(replicas) else { throw ValidationError("--replicas must be 1...16") }
         guard (0...1_000_000).contains(seedJobs) else { throw ValidationError("--seed-jobs must be 0...1000000") }
@@ -75,8 +78,14 @@ struct UpCommand: AsyncParsableCommand {
         let fleet = started
         let configPath = folder.appendingPathComponent("balancer.yaml").path
         let accessLogPath = folder.appendingPathComponent("access.log").path
+        // The admin API's token for reloads and rollbacks, readable by this user only; Watch uses it to roll back.
+        let adminTokenPath = folder.appendingPathComponent("admin-token").path
+        if !FileManager.default.fileExists(atPath: adminTokenPath) {
+            FileManager.default.createFile(atPath: adminTokenPath, contents: Data((Operator.newToken() + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        }
         try LocalBalancerConfig.yaml(
-            replicas: fleet.map { ($0.name, $0.port) }, proxyPort: port, adminPort: adminPort, accessLogPath: accessLogPath
+            replicas: fleet.map { ($0.name, $0.port) }, proxyPort: port, adminPort: adminPort, accessLogPath: accessLogPath,
+            adminTokenFile: "admin-token"
         ).write(toFile: configPath, atomically: true, encoding: .utf8)
 
         var watchSettings = WatchSettings(
@@ -88,6 +97,8 @@ struct UpCommand: AsyncParsableCommand {
         let token = Operator.newToken()
         let person = ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "operator"
         watchSettings.operators = [Operator(name: person, team: .engineering, tokenSHA256: Operator.hash(token: token))]
+        watchSettings.adminTokenFile = adminTokenPath
+        if autoRollback { watchSettings.autoRollback = .every }
         let routes = try notify.map { path throws(ConfigError) in try NotifySettings.load(file: path) }
         let watch = try await WatchService(settings: watchSettings, notify: routes, logger: Logger(label: "evenkeel.watch")) { port in
             say("  watch:        http://127.0.0.1:\(port)/ (incidents: http://127.0.0.1:\(port)/api/v1/incidents)")
@@ -104,6 +115,7 @@ struct UpCommand: AsyncParsableCommand {
                   metrics:      http://127.0.0.1:\(ports.admin)/metrics
                   replicas:     \(fleet.map { "\($0.name) on :\($0.port)" }.joined(separator: ", "))
                   config:       \(configPath) (edit it, then `kill -HUP \(getpid())` or POST /admin/reload)
+                  admin token:  \(adminTokenPath) (reload: curl -X POST -H "Authorization: Bearer $(cat \(adminTokenPath))" 127.0.0.1:\(ports.admin)/admin/reload)
                   access log:   \(accessLogPath)
                 Log in as employer1@example.com / password-1 or seeker1@example.com / password-1. Ctrl-C stops everything.
 

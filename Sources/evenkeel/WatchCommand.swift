@@ -58,10 +58,18 @@ struct WatchRunCommand: AsyncParsableCommand {
     @Option(help: "Notification routes and receivers (YAML, see docs/examples/notify.yaml).")
     var notify: String?
 
+    @Option(name: .customLong("admin-token-file"), help: "A file with the balancers' admin token (their listeners.admin.token_file), for rollbacks.")
+    var adminTokenFile: String?
+
+    @Option(name: .customLong("auto-rollback"), help: "A pool whose configuration skews Watch rolls back by itself, announced (repeatable; '*' for every pool).")
+    var autoRollback: [String] = []
+
     func run() async throws {
         var options = WatchOptions(balancers: balancers, haproxy: haproxy, configs: configs, listen: listen, db: db, interval: interval, file: file)
         options.nginxLogs = nginxLogs
         options.metrics = metrics
+        options.adminTokenFile = adminTokenFile
+        options.autoRollback = autoRollback
         let settings = try options.settings()
         var logger = Logger(label: "evenkeel.watch")
         logger.logLevel = .info

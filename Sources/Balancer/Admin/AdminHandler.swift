@@ -4,7 +4,9 @@ import NIOCore
 import NIOHTTP1
 
 /// Serves the admin API on its own listener: `GET /admin/stats`, `GET /metrics`, `GET /admin/events`,
-/// `POST /admin/reload`, `POST /admin/drain?pool=P&backend=B` and `POST /admin/undrain?...`.
+/// `GET /admin/configs`, and the calls that change state, which need the admin token when one is configured:
+/// `POST /admin/reload`, `POST /admin/rollback[?to=HASH]`, `POST /admin/drain?pool=P&backend=B` and
+/// `POST /admin/undrain?...`.
 final class AdminHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -58,6 +60,10 @@ final class AdminHandler: ChannelInboundHandler {
         let path = parts.first.map(String.init) ?? ""
         let query = Self.query(parts.count > 1 ? String(parts[1]) : "")
         let keepAlive = head.isKeepAlive
+        if head.method == .POST, ["/admin/reload", "/admin/rollback", "/admin/drain", "/admin/undrain"].contains(path), let refusal = refusal(head) {
+            respond(context: context, status: .unauthorized, type: "text/plain", body: refusal + "\n", close: !keepAlive)
+            return
+        }
         switch (head.method, path) {
         case (.GET, "/admin/stats"):
             respond(context: context, status: .ok, type: "application/json", body: balancer.stats().json(), close: !keepAlive)
@@ -73,6 +79,29 @@ final class AdminHandler: ChannelInboundHandler {
                 let status: HTTPResponseStatus = event.result == .refused ? .unprocessableEntity : .ok
                 self.respond(context: context, status: status, type: "application/json", body: Self.json(event), close: !keepAlive)
             }
+        case (.GET, "/admin/configs"):
+            let list = ConfigVersionList(current: balancer.runtime.generation.hash, versions: balancer.history.all)
+            respond(context: context, status: .ok, type: "application/json", body: Self.json(list), close: !keepAlive)
+        case (.POST, "/admin/rollback"):
+            let promise = context.eventLoop.makePromise(of: Result<ReloadEvent, LoadBalancer.RollbackError>.self)
+            let balancer = self.balancer
+            let hash = query["to"]
+            Task {
+                do throws(LoadBalancer.RollbackError) {
+                    promise.succeed(.success(try balancer.rollback(to: hash)))
+                } catch {
+                    promise.succeed(.failure(error))
+                }
+            }
+            promise.futureResult.assumeIsolated().whenSuccess { outcome in
+                switch outcome {
+                case .success(let event):
+                    let status: HTTPResponseStatus = event.result == .refused ? .unprocessableEntity : .ok
+                    self.respond(context: context, status: status, type: "application/json", body: Self.json(event), close: !keepAlive)
+                case .failure(let error):
+                    self.respond(context: context, status: .notFound, type: "text/plain", body: error.description + "\n", close: !keepAlive)
+                }
+            }
         case (.POST, "/admin/drain"), (.POST, "/admin/undrain"):
             let draining = path == "/admin/drain"
             if let pool = query["pool"], let backend = query["backend"], balancer.setDraining(draining, pool: pool, backend: backend) {
@@ -80,11 +109,28 @@ final class AdminHandler: ChannelInboundHandler {
             } else {
                 respond(context: context, status: .notFound, type: "text/plain", body: "no such pool/backend (use ?pool=P&backend=B)\n", close: !keepAlive)
             }
-        case (_, "/admin/stats"), (_, "/metrics"), (_, "/admin/events"), (_, "/admin/reload"), (_, "/admin/drain"), (_, "/admin/undrain"):
+        case (_, "/admin/stats"), (_, "/metrics"), (_, "/admin/events"), (_, "/admin/configs"), (_, "/admin/reload"), (_, "/admin/rollback"),
+            (_, "/admin/drain"), (_, "/admin/undrain"):
             respond(context: context, status: .methodNotAllowed, type: "text/plain", body: "method not allowed\n", close: !keepAlive)
         default:
             respond(context: context, status: .notFound, type: "text/plain", body: "not found\n", close: !keepAlive)
         }
+    }
+
+    /// Why a state-changing call is refused, nil when it may go ahead: with a token configured, the request must
+    /// carry it; without one, only a loopback admin listener takes changes.
+    private func refusal(_ head: HTTPRequestHead) -> String? {
+        guard let token = balancer.adminToken() else {
+            return balancer.acceptsUnauthenticatedChanges
+                ? nil : "refused: this admin listener is not on loopback and has no listeners.admin.token_file; set one to allow changes"
+        }
+        guard let header = head.headers.first(name: "authorization"), header.lowercased().hasPrefix("bearer ") else {
+            return "refused: send the admin token (listeners.admin.token_file) as 'Authorization: Bearer TOKEN'"
+        }
+        let offered = Array(header.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces).utf8), expected = Array(token.utf8)
+        var difference = offered.count == expected.count ? 0 : 1
+        for i in 0..<min(offered.count, expected.count) { difference |= Int(offered[i] ^ expected[i]) }
+        return difference == 0 ? nil : "refused: the admin token is wrong"
     }
 
     private func respond(context: ChannelHandlerContext, status: HTTPResponseStatus, type: String, body: String, close: Bool) {

@@ -17,6 +17,8 @@ public final class LoadBalancer: Sendable {
     public let events = ReloadEventLog()
     /// The file reloads read, if the configuration came from one.
     public let configPath: String?
+    /// The configurations applied lately, for `GET /admin/configs` and rollbacks.
+    public let history: ConfigHistory
     let checker: ReloadChecker?
     let logger: Logger
     let group: any EventLoopGroup
@@ -33,6 +35,7 @@ public final class LoadBalancer: Sendable {
         metrics = BalancerMetrics()
         runtime = BalancerRuntime(config: configuration, metrics: metrics, log: BalancerLog(logger: logger))
         self.configPath = configPath
+        history = ConfigHistory(configPath: configPath, logger: logger)
         self.checker = checker
         self.group = group
         self.logger = logger
@@ -54,6 +57,16 @@ public final class LoadBalancer: Sendable {
             throw error
         }
         restartHealthChecks()
+        if let configPath, let text = try? String(contentsOfFile: configPath, encoding: .utf8),
+            (try? BalancerConfigLoader.parse(yaml: text, file: configPath).configHash) == runtime.generation.hash
+        {
+            history.record(ConfigVersion(hash: runtime.generation.hash, appliedAt: Date(), trigger: "start", diff: "", text: text))
+        }
+        if config.listeners.adminTokenFile == nil && !Self.isLoopback(config.listeners.admin.host) {
+            logger.warning(
+                "the admin listener is not on loopback and has no token_file: reload, rollback and drain are refused until one is set",
+                metadata: ["admin": "\(config.listeners.admin)"])
+        }
         logger.info("balancer listening", metadata: ["proxy": "\(config.listeners.proxy.host):\(proxyPort)", "admin": "\(config.listeners.admin.host):\(adminPort)", "config_hash": "\(runtime.generation.hash)"])
         return ListeningPorts(proxy: proxyPort, admin: adminPort)
     }
@@ -98,11 +111,54 @@ public final class LoadBalancer: Sendable {
         guard let configPath else {
             return record(trigger: trigger, result: .refused, newHash: nil, diff: "", error: "the balancer was not started from a configuration file", warnings: [])
         }
+        let text: String
         do {
-            let config = try BalancerConfigLoader.load(contentsOf: configPath)
-            return reload(to: config, trigger: trigger)
+            text = try String(contentsOfFile: configPath, encoding: .utf8)
+        } catch {
+            return record(
+                trigger: trigger, result: .refused, newHash: nil, diff: "", error: "cannot read \(configPath): \(error.localizedDescription)", warnings: [])
+        }
+        do {
+            return apply(try BalancerConfigLoader.parse(yaml: text, file: configPath), text: text, trigger: trigger)
         } catch {
             return record(trigger: trigger, result: .refused, newHash: nil, diff: "", error: error.description, warnings: [])
+        }
+    }
+
+    /// Why a rollback could not even be tried.
+    public enum RollbackError: Error, CustomStringConvertible, Equatable {
+        /// The balancer has no configuration file to write the rolled-back text to.
+        case noConfigurationFile
+        /// No kept configuration has that hash, or none is older than the serving one.
+        case noSuchVersion(String?)
+
+        public var description: String {
+            switch self {
+            case .noConfigurationFile: "the balancer was not started from a configuration file"
+            case .noSuchVersion(let hash?): "no kept configuration has hash \(hash) (GET /admin/configs lists them)"
+            case .noSuchVersion(nil): "no configuration older than the serving one is kept"
+            }
+        }
+    }
+
+    /// Goes back to the configuration applied before the serving one, or to the kept one with `hash`: through the
+    /// same gate as a reload (a rollback the checker refuses is refused), and, once applied, written back to the
+    /// configuration file atomically, so the next SIGHUP does not undo it.
+    public func rollback(to hash: String? = nil, trigger: String = "rollback") throws(RollbackError) -> ReloadEvent {
+        guard let configPath else { throw .noConfigurationFile }
+        let current = runtime.generation.hash
+        guard let target = hash.map({ history.version(hash: $0) }) ?? history.previous(before: current) else {
+            throw .noSuchVersion(hash)
+        }
+        let config: BalancerConfiguration
+        do {
+            config = try BalancerConfigLoader.parse(yaml: target.text, file: configPath)
+        } catch {
+            return record(trigger: trigger, result: .refused, newHash: target.hash, diff: "", error: "the kept text no longer loads: \(error)", warnings: [])
+        }
+        return apply(config, text: target.text, trigger: trigger) {
+            // Written under the reload lock, so no SIGHUP reads the file between the swap and the write.
+            try Data(target.text.utf8).write(to: URL(fileURLWithPath: configPath), options: .atomic)
         }
     }
 
@@ -110,6 +166,14 @@ public final class LoadBalancer: Sendable {
     /// generation is swapped in atomically and requests in flight finish on the old pools.
     @discardableResult
     public func reload(to config: BalancerConfiguration, trigger: String) -> ReloadEvent {
+        apply(config, text: nil, trigger: trigger)
+    }
+
+    /// Installs `config` (see ``reload(to:trigger:)``); `text`, when known, is kept in the history; `afterSwap`
+    /// runs under the reload lock once it is serving (its error is reported in the event's `error`).
+    private func apply(
+        _ config: BalancerConfiguration, text: String?, trigger: String, afterSwap: () throws -> Void = {}
+    ) -> ReloadEvent {
         reloading.withLock { _ in
             let old = runtime.generation
             let diff = ConfigDiff(from: old.config, to: config)
@@ -136,9 +200,36 @@ public final class LoadBalancer: Sendable {
             runtime.install(config)
             if config.accessLog == nil { runtime.accessLog.close() }
             restartHealthChecks()
-            return record(trigger: trigger, result: .applied, previousHash: old.hash, newHash: config.configHash, diff: diff.description, error: nil, warnings: warnings)
+            if let text {
+                history.record(ConfigVersion(hash: config.configHash, appliedAt: Date(), trigger: trigger, diff: diff.description, text: text))
+            }
+            do {
+                try afterSwap()
+            } catch {
+                warnings.append("serving it, but the configuration file was not rewritten: \(error.localizedDescription)")
+            }
+            return record(
+                trigger: trigger, result: .applied, previousHash: old.hash, newHash: config.configHash, diff: diff.description, error: nil,
+                warnings: warnings)
         }
     }
+
+    /// The token state-changing admin calls must carry, read from `listeners.admin.token_file` (relative to the
+    /// configuration file's folder); nil when none is configured. A file that cannot be read gives a token nobody
+    /// has, so the calls are refused rather than opened.
+    public func adminToken() -> String? {
+        guard let file = runtime.generation.config.listeners.adminTokenFile else { return nil }
+        let base = configPath.map { URL(fileURLWithPath: $0).deletingLastPathComponent() } ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let url = file.hasPrefix("/") ? URL(fileURLWithPath: file) : base.appendingPathComponent(file)
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else { return "\u{0}unreadable token file" }
+        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return token.isEmpty ? "\u{0}empty token file" : token
+    }
+
+    /// Whether state-changing admin calls without a token are taken: only on a loopback admin listener.
+    var acceptsUnauthenticatedChanges: Bool { Self.isLoopback(runtime.generation.config.listeners.admin.host) }
+
+    static func isLoopback(_ host: String) -> Bool { host == "127.0.0.1" || host == "::1" || host == "localhost" || host.hasPrefix("127.") }
 
     private func record(
         trigger: String, result: ReloadEvent.Result, previousHash: String? = nil, newHash: String?, diff: String, error: String?, warnings: [String]

@@ -12,6 +12,7 @@ extension BalancerConfiguration {
         func add(_ key: String, _ value: Duration) { lines.append("\(key)=\(DurationText.milliseconds(value))ms") }
         add("listeners.proxy", listeners.proxy)
         add("listeners.admin", listeners.admin)
+        if let adminTokenFile = listeners.adminTokenFile { add("listeners.admin.token_file", adminTokenFile) }
         add("backend_header", backendHeader)
         // Only when set, so configurations without one keep the hash they had before the key existed.
         if let accessLog { add("access_log", "\(accessLog.format.rawValue) \(accessLog.path)") }

@@ -56,7 +56,14 @@ public enum BalancerConfigLoader {
         var config = BalancerConfiguration(pools: [])
         if let listeners = try reader.child("listeners", known: ["proxy", "admin"]) {
             config.listeners.proxy = try readListen(listeners, "proxy", default: config.listeners.proxy)
-            config.listeners.admin = try readListen(listeners, "admin", default: config.listeners.admin)
+            config.listeners.admin = try readListen(listeners, "admin", default: config.listeners.admin, extra: ["token_file"])
+            if let admin = try listeners.child("admin", known: ["address", "port", "token_file"]), admin.node("token_file") != nil {
+                let path = try admin.requiredString("token_file")
+                guard !path.isEmpty else {
+                    throw ConfigError.invalidValue(admin.location("token_file"), key: admin.path("token_file"), value: path, expected: "a file path")
+                }
+                config.listeners.adminTokenFile = path
+            }
         }
         if let t = try reader.child("timeouts", known: ["connect", "response", "idle", "header_read", "queue", "tunnel"]) {
             let r = Duration.milliseconds(1)...Duration.seconds(3600)
@@ -127,8 +134,8 @@ public enum BalancerConfigLoader {
         return config
     }
 
-    static func readListen(_ reader: MappingReader, _ key: String, default fallback: ListenAddress) throws -> ListenAddress {
-        guard let l = try reader.child(key, known: ["address", "port"]) else { return fallback }
+    static func readListen(_ reader: MappingReader, _ key: String, default fallback: ListenAddress, extra: [String] = []) throws -> ListenAddress {
+        guard let l = try reader.child(key, known: ["address", "port"] + extra) else { return fallback }
         let host = try l.string("address", default: fallback.host)
         if host.contains(" ") || host.contains("/") {
             throw ConfigError.invalidValue(l.location("address"), key: l.path("address"), value: host, expected: "an IP address or host name")

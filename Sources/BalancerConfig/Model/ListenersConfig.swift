@@ -6,6 +6,10 @@ public struct ListenersConfig: Sendable, Equatable {
     public var proxy: ListenAddress
     /// Where `/admin/*` and `/metrics` are served.
     public var admin: ListenAddress
+    /// A file holding the token every state-changing admin call (reload, rollback, drain) must carry as
+    /// `Authorization: Bearer TOKEN`; relative to the configuration file's folder. Without one, those calls are
+    /// taken only on a loopback admin listener.
+    public var adminTokenFile: String?
 
     /// Creates the listeners; defaults are `0.0.0.0:8080` for the proxy and `127.0.0.1:9090` for admin.
     public init(

@@ -65,6 +65,16 @@ public struct WatchClient: Sendable {
         return try decode(Incident.self, from: answer)
     }
 
+    /// Rolls the balancer behind incident `id` back to the configuration before its change: the incident after it,
+    /// whether the balancer applied it, and its answer.
+    public func rollback(id: Int64) async throws(WatchClientError) -> (incident: Incident, applied: Bool, outcome: String) {
+        guard let token, !token.isEmpty else {
+            throw .refused(status: 401, detail: "actions need an operator token: --token or EVENKEEL_WATCH_TOKEN")
+        }
+        let answer = try decode(RollbackAnswer.self, from: try await call("POST", "/api/v1/incidents/\(id)/rollback", body: Data(), token: token))
+        return (answer.incident, answer.applied, answer.outcome)
+    }
+
     /// The postmortem draft of incident `id`, as `markdown` or `json`.
     public func report(id: Int64, format: String) async throws(WatchClientError) -> String {
         String(decoding: try await call("GET", "/api/v1/incidents/\(id)/report?format=\(format)"), as: UTF8.self)

@@ -37,7 +37,7 @@ public struct BalancerSource: TrafficSource {
         return SourceReading(
             pools: PoolSample.merge([reading.stats]),
             changes: reading.events.filter { $0.result == .applied }.map {
-                ConfigChange(at: $0.time, source: baseURL, diff: $0.diff, hash: $0.newHash)
+                ConfigChange(at: $0.time, source: baseURL, diff: $0.diff, hash: $0.newHash, previousHash: $0.previousHash, trigger: $0.trigger)
             })
     }
 

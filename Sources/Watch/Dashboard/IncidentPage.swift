@@ -14,6 +14,15 @@ enum IncidentPage {
                 body += form("ack", incident.id, csrf, label: "Acknowledge", placeholder: "what you are doing (optional)")
             }
             body += form("notes", incident.id, csrf, label: "Add note", placeholder: "what you found or did", required: true)
+            if incident.state != .resolved, incident.diagnosis == .configSkew, let change = incident.configChange, change.isOnBalancer,
+                let previous = change.previousHash
+            {
+                body += "<form method=\"post\" action=\"/incidents/\(incident.id)/rollback\" class=\"action\">\(csrf)"
+                body += "<button>Roll back to \(HTMLText.escape(previous)) (before the change at \(HTMLText.escape(change.at.formatted(.iso8601))))</button></form>"
+            } else if incident.state != .resolved, let change = incident.configChange, !change.isOnBalancer {
+                body += "<p>The change was seen in <code>\(HTMLText.escape(change.source))</code>: restore the previous file with its own tooling "
+                body += "(e.g. from version control) and reload that balancer; Evenkeel does not reload HAProxy or nginx.</p>"
+            }
             if incident.state != .resolved {
                 body += form("resolve", incident.id, csrf, label: "Resolve", placeholder: "how it was fixed (optional)")
             }

@@ -29,6 +29,19 @@ extension WatchRouter {
             let id = try incidentID(context)
             return try json(try await perform { () async throws(IncidentActionError) in try await engine.resolve(id: id, by: person, text: body.text) })
         }
+        router.post("/api/v1/incidents/{id}/rollback") { request, context in
+            let person = try access.apiOperator(request)
+            let id = try incidentID(context)
+            let (incident, outcome) = try await performRollback { () async throws(IncidentActionError) in try await engine.rollback(id: id, by: person) }
+            return try json(RollbackAnswer(incident: incident, applied: outcome.applied, outcome: outcome.description))
+        }
+        router.post("/incidents/{id}/rollback") { request, context in
+            let id = try incidentID(context)
+            let form = try await formFields(request, context: context)
+            let session = try await access.formSession(request, csrf: form["csrf"])
+            _ = try await performRollback { () async throws(IncidentActionError) in try await engine.rollback(id: id, by: session.person) }
+            return seeOther("/incidents/\(id)")
+        }
         router.get("/api/v1/incidents/{id}/report") { request, context in
             let id = try incidentID(context)
             guard let incident = try await store.incident(id: id) else { throw WatchProblem(.notFound, "no incident \(id)") }
@@ -159,11 +172,23 @@ extension WatchRouter {
         } catch {
             switch error {
             case .notFound: throw WatchProblem(.notFound, error.description)
-            case .alreadyResolved, .alreadyAcknowledged: throw WatchProblem(.conflict, error.description)
+            case .alreadyResolved, .alreadyAcknowledged, .cannotRollBack: throw WatchProblem(.conflict, error.description)
             case .emptyNote, .noteTooLong: throw WatchProblem(.badRequest, error.description)
             case .storage: throw WatchProblem(.serviceUnavailable, error.description)
             }
         }
+    }
+
+    static func performRollback(
+        _ action: () async throws(IncidentActionError) -> (Incident, BalancerRollback.Outcome)
+    ) async throws -> (Incident, BalancerRollback.Outcome) {
+        var result: (Incident, BalancerRollback.Outcome)?
+        _ = try await perform { () async throws(IncidentActionError) in
+            let done = try await action()
+            result = done
+            return done.0
+        }
+        return result!
     }
 
     /// Only a path on this site is a place to return to after login.
@@ -182,6 +207,15 @@ extension WatchRouter {
             status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: page)))
     }
+}
+
+/// `POST /api/v1/incidents/{id}/rollback`: the incident after it, and what the balancer said.
+struct RollbackAnswer: Codable {
+    var incident: Incident
+    /// Whether the balancer now serves the configuration before the change.
+    var applied: Bool
+    /// The balancer's answer in one line.
+    var outcome: String
 }
 
 /// `GET /api/v1/notifications`: the outbox, newest first.

@@ -12,6 +12,9 @@ public enum IncidentActionError: Error, CustomStringConvertible, Equatable {
     case noteTooLong(limit: Int)
     /// The store failed; nothing changed.
     case storage(String)
+    /// Watch cannot roll this incident back: not a skew, no change linked, a change not seen on an Evenkeel
+    /// balancer (HAProxy and nginx are restored with their own tooling), or no rollback configured.
+    case cannotRollBack(id: Int64, reason: String)
 
     public var description: String {
         switch self {
@@ -21,6 +24,7 @@ public enum IncidentActionError: Error, CustomStringConvertible, Equatable {
         case .emptyNote: "the note is empty"
         case .noteTooLong(let limit): "the note is longer than \(limit) characters"
         case .storage(let reason): "the incident store failed: \(reason)"
+        case .cannotRollBack(let id, let reason): "incident \(id) cannot be rolled back: \(reason)"
         }
     }
 }

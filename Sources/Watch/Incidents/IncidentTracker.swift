@@ -46,6 +46,12 @@ public actor IncidentTracker {
     /// baseline is frozen meanwhile.
     public func isAbnormal(_ key: String) -> Bool { open[key] != nil || pending[key] != nil }
 
+    /// The incident with `id` if it is not yet resolved, as it is now; throws when it is resolved or missing.
+    public func active(id: Int64) async throws(IncidentActionError) -> Incident {
+        guard let key = openKey(id), let current = open[key] else { throw try await closedOrMissing(id) }
+        return current.incident
+    }
+
     /// The incident not yet resolved for `key`, as it is now.
     public func current(_ key: String) -> Incident? { open[key]?.incident }
 

@@ -11,12 +11,26 @@ public struct ConfigChange: Sendable, Codable, Equatable {
     public var diff: String
     /// The configuration's hash after the change, when known.
     public var hash: String?
+    /// The hash of the configuration serving before it, when the source says: what a rollback goes back to.
+    public var previousHash: String?
+    /// What made it: `sighup`, `admin`, `rollback`, … (a balancer's reload trigger), nil for a file.
+    public var trigger: String?
 
     /// Creates a change.
-    public init(at: Date, source: String, diff: String, hash: String? = nil) {
+    public init(at: Date, source: String, diff: String, hash: String? = nil, previousHash: String? = nil, trigger: String? = nil) {
         self.at = at
         self.source = source
         self.diff = diff
         self.hash = hash
+        self.previousHash = previousHash
+        self.trigger = trigger
+    }
+
+    /// Whether it was seen on an Evenkeel balancer's admin API, which can roll it back.
+    public var isOnBalancer: Bool { source.hasPrefix("http://") || source.hasPrefix("https://") }
+
+    enum CodingKeys: String, CodingKey {
+        case at, source, diff, hash, trigger
+        case previousHash = "previous_hash"
     }
 }

@@ -16,6 +16,9 @@ public struct NotificationEvent: Sendable, Codable, Equatable {
         case acknowledged
         /// A person added a note.
         case note
+        /// The balancer was rolled back to the configuration before the change, by a person or by Watch itself
+        /// (`auto_rollback`); `text` says how it went.
+        case rollback
         /// It resolved (by its signals, or by a person).
         case resolved
         /// `evenkeel watch test-notify`: proves the route, about no real incident.

@@ -68,6 +68,8 @@ extension NotificationMessage {
             return "[ACK] \(subject), acknowledged by \(event.actor ?? incident.acknowledgedBy ?? "someone")"
         case .note:
             return "[NOTE] \(subject), note by \(event.actor ?? "someone")"
+        case .rollback:
+            return "[ROLLBACK] \(subject), rolled back " + (event.actor.map { "by \($0)" } ?? "automatically")
         case .resolved:
             let end = incident.resolvedAt ?? event.at
             return "[RESOLVED] \(subject), after \(NotificationWords.duration(end.timeIntervalSince(incident.openedAt)))"
@@ -133,6 +135,12 @@ extension NotificationMessage {
         case .note:
             let first = "\(actorName(event)) noted at \(words.clock(event.at))" + said(event)
             return [first] + (audience == .noc ? nocBrief(event) : engineeringBrief(event))
+        case .rollback:
+            let who = event.actor == nil ? "Watch rolled the load balancer back by itself (auto_rollback)" : "\(actorName(event)) rolled the load balancer back"
+            let what = audience == .noc
+                ? "to its settings before the change that skewed traffic"
+                : "to configuration \(incident.configChange?.previousHash ?? "?") (before the change at \(incident.configChange.map { words.clock($0.at) } ?? "?"))"
+            return ["\(who) at \(words.clock(event.at)) \(what)" + said(event)] + (audience == .noc ? nocBrief(event) : engineeringBrief(event))
         case .resolved:
             let end = incident.resolvedAt ?? event.at
             let by = incident.resolvedBy ?? event.actor

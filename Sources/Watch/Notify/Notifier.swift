@@ -36,8 +36,9 @@ public actor Notifier {
 
     /// Tells people of what `person` did to `incident`: the other team's chat receivers, and every receiver that
     /// keeps alert state (Alertmanager, PagerDuty).
-    public func handleAction(_ kind: NotificationEvent.Kind, incident: Incident, by person: Operator, text: String?, at now: Date) async {
-        let event = NotificationEvent(kind: kind, at: now, incident: incident, actor: person.name, actorTeam: person.team, text: text, watchURL: linkBase)
+    /// A nil `person` is Watch itself (an automatic rollback), told to everyone.
+    public func handleAction(_ kind: NotificationEvent.Kind, incident: Incident, by person: Operator?, text: String?, at now: Date) async {
+        let event = NotificationEvent(kind: kind, at: now, incident: incident, actor: person?.name, actorTeam: person?.team, text: text, watchURL: linkBase)
         await queue(event, at: now)
     }
 
@@ -73,8 +74,11 @@ public actor Notifier {
                 guard let receiver = settings.receiver(named: name) else { continue }
                 told.insert(name)
                 if event.kind == .resolved && event.actor == nil && !route.sendResolved { continue }
-                // A person's action is news to the other team; the acting team's own chat already knows it.
-                if let team = event.actorTeam, team == receiver.audience, receiver.kind == .webhook || receiver.kind == .slack { continue }
+                // A person's action is news to the other team; the acting team's own chat already knows it. A rollback
+                // changes what both teams see, so both are told.
+                if event.kind != .rollback, let team = event.actorTeam, team == receiver.audience, receiver.kind == .webhook || receiver.kind == .slack {
+                    continue
+                }
                 await put(event, receiver: receiver, route: route, at: now)
             }
         }

@@ -46,7 +46,13 @@ extension IncidentReport {
             case "notification_failed": "Notification failed"
             case "acknowledgement": "Acknowledgement"
             case "config_change": "Configuration change"
-            case "mitigation": kind == "note" ? "Mitigation (note)" : "Mitigation (configuration change)"
+            case "mitigation":
+                switch kind {
+                case "note": "Mitigation (note)"
+                case "rollback": "Mitigation (rollback)"
+                default: "Mitigation (configuration change)"
+                }
+            case "recovery": "Recovery (traffic after the rollback)"
             case "resolution": "Resolution"
             case "diagnosis_changed": "Diagnosis changed"
             case "severity_changed": "Severity changed"
@@ -86,7 +92,8 @@ extension IncidentReport {
         case "acknowledged": "acknowledgement"
         // A change after the incident opened is someone acting on it (a rollback); one before is a suspect.
         case "config_change": entry.at > openedAt ? "mitigation" : "config_change"
-        case "note": "mitigation"
+        case "note", "rollback": "mitigation"
+        case "traffic_after_rollback": "recovery"
         case "resolved": "resolution"
         default: entry.kind
         }

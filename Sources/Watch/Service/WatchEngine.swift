@@ -72,6 +72,14 @@ public actor WatchEngine {
     public let metrics: WatchMetrics
     /// Tells people; nil when Watch has no `--notify` file.
     public let notifier: Notifier?
+    /// Rolls balancers back; nil when Watch was not given the means (an HTTP client and the admin token).
+    let rollbacks: BalancerRollback?
+    /// Incidents Watch has rolled back by itself: once each.
+    private var autoRolledBack: Set<Int64> = []
+    /// Rollbacks whose traffic is to be written in the timeline: incident, pool, when.
+    private var followUps: [(id: Int64, pool: String, due: Date)] = []
+    /// How long after a rollback the traffic is looked at again.
+    static let followUpAfter: TimeInterval = 10
 
     private var samples: [String: [(at: Date, sample: PoolSample)]] = [:]
     private var replicaSamples: [String: [(at: Date, sample: ReplicaSample)]] = [:]
@@ -90,8 +98,9 @@ public actor WatchEngine {
     /// A Watch over `sources`, storing incidents through `tracker`.
     public init(
         settings: WatchSettings, sources: [any TrafficSource], tracker: IncidentTracker, metrics: WatchMetrics, notifier: Notifier? = nil,
-        logger: Logger
+        rollbacks: BalancerRollback? = nil, logger: Logger
     ) {
+        self.rollbacks = rollbacks
         self.settings = settings
         self.sources = sources
         self.tracker = tracker
@@ -169,6 +178,7 @@ public actor WatchEngine {
         for sample in PoolSample.merge(views) {
             await evaluate(sample, at: now)
         }
+        await writeFollowUps(at: now)
         tick += 1
         for listener in listeners.values { listener.yield(tick) }
     }
@@ -270,6 +280,7 @@ public actor WatchEngine {
                 if change.kind != .resolved, let measured = await tracker.current(key) { change.incident = measured }
                 let incident = change.incident
                 if let notifier { await notifier.handle(change, at: now) }
+                if change.kind == .opened || change.kind == .escalated { await rollBackByItself(change.incident) }
                 if change.kind == .resolved {
                     logger.info("incident resolved", metadata: ["id": "\(incident.id)", "pool": "\(incident.pool)", "diagnosis": "\(incident.diagnosis.rawValue)"])
                 } else if change.kind == .opened {
@@ -321,6 +332,63 @@ public actor WatchEngine {
         metrics.incidentsOpen.set(await tracker.active.count)
         if let notifier { await notifier.handleAction(.resolved, incident: incident, by: person, text: text, at: now) }
         return incident
+    }
+
+    /// `person` rolls the balancer behind incident `id` back to the configuration before the change Watch linked to
+    /// it; nil `person` is Watch itself (`auto_rollback`). The balancer applies it through its reload gate, so a
+    /// rollback it would refuse changes nothing. The outcome goes into the timeline and to both teams, and the
+    /// traffic ten seconds later into the timeline.
+    public func rollback(id: Int64, by person: Operator?) async throws(IncidentActionError) -> (Incident, BalancerRollback.Outcome) {
+        let incident = try await tracker.active(id: id)
+        guard let rollbacks else { throw .cannotRollBack(id: id, reason: "this Watch was started without the means to roll back") }
+        guard incident.diagnosis == .configSkew else {
+            throw .cannotRollBack(id: id, reason: "it is \(incident.diagnosis.rawValue), not config_skew: no configuration change is to blame")
+        }
+        guard let change = incident.configChange else { throw .cannotRollBack(id: id, reason: "no configuration change is linked to it") }
+        guard change.isOnBalancer, let previous = change.previousHash else {
+            throw .cannotRollBack(
+                id: id, reason: "the change was seen in \(change.source), not on an Evenkeel balancer: restore the previous file with its own tooling")
+        }
+        let now = Date()
+        let outcome = await rollbacks.rollback(adminURL: change.source, to: previous)
+        let who = person?.name ?? "Watch (auto_rollback)"
+        logger.warning(
+            "rollback", metadata: ["id": "\(id)", "by": "\(who)", "balancer": "\(change.source)", "to": "\(previous)", "outcome": "\(outcome.description)"])
+        let entry = TimelineEntry(
+            at: now, kind: "rollback",
+            text: "\(person == nil ? "Automatic rollback" : "Rollback") of \(change.source) to \(previous), the configuration before the change at "
+                + "\(change.at.formatted(.iso8601)): \(outcome.description)",
+            by: person?.name)
+        let updated = try await tracker.append(entry, to: id)
+        if outcome.applied { followUps.append((id, incident.pool, now.addingTimeInterval(Self.followUpAfter))) }
+        if let notifier { await notifier.handleAction(.rollback, incident: updated, by: person, text: outcome.description, at: now) }
+        return (updated, outcome)
+    }
+
+    /// Rolls back a skew by itself where the team chose it: only a `config_skew` linked to a change on an Evenkeel
+    /// balancer made less than 15 minutes before onset, only once per incident.
+    private func rollBackByItself(_ incident: Incident) async {
+        guard settings.autoRollback.allows(incident, alreadyRolledBack: autoRolledBack.contains(incident.id)) else { return }
+        autoRolledBack.insert(incident.id)
+        do {
+            _ = try await rollback(id: incident.id, by: nil)
+        } catch {
+            logger.error("automatic rollback not made: \(error)")
+        }
+    }
+
+    /// Writes the traffic after each rollback whose follow-up is due: each backend's share against expected.
+    private func writeFollowUps(at now: Date) async {
+        let due = followUps.filter { $0.due <= now }
+        guard !due.isEmpty else { return }
+        followUps.removeAll { $0.due <= now }
+        for item in due {
+            guard let signals = latest[item.pool] else { continue }
+            let shares = signals.backends.map { "\($0.name) \(Detector.percent($0.observedShare)) (\(Detector.percent($0.expectedShare)) expected)" }
+            let text = "Traffic \(Int(Self.followUpAfter)) s after the rollback: " + shares.joined(separator: ", ")
+                + (signals.maxShareRatio.map { String(format: "; largest share ratio %.2f", $0) } ?? "")
+            _ = try? await tracker.append(TimelineEntry(at: now, kind: "traffic_after_rollback", text: text), to: item.id)
+        }
     }
 
     /// Every pool's current state.

@@ -12,6 +12,10 @@ public struct WatchOptions: Sendable, Equatable {
     public var db: String?
     public var interval: String?
     public var file: String?
+    /// A file with the balancers' admin token, for rollbacks.
+    public var adminTokenFile: String?
+    /// Pools rolled back by themselves; `*` for every pool.
+    public var autoRollback: [String] = []
 
     public init(
         balancers: [String] = [], haproxy: [String] = [], configs: [String] = [], listen: String? = nil, db: String? = nil,
@@ -61,6 +65,8 @@ public struct WatchOptions: Sendable, Equatable {
             (settings.listenHost, settings.listenPort) = address
         }
         if let db { settings.databasePath = db }
+        if let adminTokenFile { settings.adminTokenFile = adminTokenFile }
+        if !autoRollback.isEmpty { settings.autoRollback = autoRollback.contains("*") ? .every : .pools(Set(autoRollback)) }
         if let interval {
             guard let duration = DurationText.parse(interval), duration >= .milliseconds(100), duration <= .seconds(60) else {
                 throw Invalid(description: "--interval \(interval): a duration from 100ms to 60s is needed, e.g. 1s")

@@ -53,7 +53,7 @@ public struct WatchService: Service {
         }
         engine = WatchEngine(
             settings: settings, sources: Self.sources(settings, client: client), tracker: tracker,
-            metrics: metrics, notifier: notifier, logger: logger)
+            metrics: metrics, notifier: notifier, rollbacks: BalancerRollback(client: client, tokenFile: settings.adminTokenFile), logger: logger)
     }
 
     /// Every source the settings name.

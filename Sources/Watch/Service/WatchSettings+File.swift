@@ -6,7 +6,7 @@ extension WatchSettings {
     /// The keys a `watch.yaml` may have; any other is an error naming its `file:line:column`.
     static let fileKeys = [
         "balancers", "haproxy", "nginx_logs", "configs", "listen", "db", "interval", "window", "resolve_after", "unreachable_after", "confirmations",
-        "operators", "external_url",
+        "operators", "external_url", "admin_token_file", "auto_rollback",
     ]
     /// The keys of one entry of `operators`.
     static let operatorKeys = ["name", "team", "token_sha256"]
@@ -56,6 +56,13 @@ extension WatchSettings {
                 while url.hasSuffix("/"), !url.hasSuffix("://") { url.removeLast() }
                 settings.externalURL = url
             }
+            if let path = try reader.scalarText("admin_token_file", expected: "a file path") {
+                guard !path.isEmpty else {
+                    throw ConfigError.invalidValue(reader.location("admin_token_file"), key: "admin_token_file", value: path, expected: "a file path")
+                }
+                settings.adminTokenFile = path
+            }
+            settings.autoRollback = try readAutoRollback(reader, file: file, default: settings.autoRollback)
             return settings
         } catch let error as ConfigError {
             throw error
@@ -76,6 +83,30 @@ extension WatchSettings {
             }
             return text
         }
+    }
+
+    /// `auto_rollback`: `true` or `false` for every pool, or a list of pool names.
+    static func readAutoRollback(_ reader: MappingReader, file: String, default fallback: AutoRollback) throws -> AutoRollback {
+        guard let node = reader.node("auto_rollback") else { return fallback }
+        if let text = node.scalar?.string {
+            switch text {
+            case "true", "yes", "on": return .every
+            case "false", "no", "off": return .none
+            default:
+                throw ConfigError.invalidValue(
+                    reader.location("auto_rollback"), key: "auto_rollback", value: text, expected: "true, false, or a list of pool names")
+            }
+        }
+        guard let items = node.sequence else {
+            throw ConfigError.wrongType(reader.location("auto_rollback"), key: "auto_rollback", expected: "true, false, or a list of pool names")
+        }
+        let pools = try items.map { item -> String in
+            guard let name = item.scalar?.string, !name.isEmpty else {
+                throw ConfigError.invalidValue(MappingReader.location(of: item, file: file), key: "auto_rollback", value: "?", expected: "a pool name")
+            }
+            return name
+        }
+        return pools.isEmpty ? .none : .pools(Set(pools))
     }
 
     /// The entries of `operators`: names unique, tokens given only as their SHA-256 in hex.

@@ -45,6 +45,11 @@ public struct WatchSettings: Sendable, Equatable {
     /// nil when that is the listen address itself.
     public var externalURL: String? = nil
 
+    /// A file holding the balancers' admin token (their `listeners.admin.token_file`), for rollbacks.
+    public var adminTokenFile: String? = nil
+    /// The pools whose configuration skews Watch rolls back by itself (off by default).
+    public var autoRollback: AutoRollback = .none
+
     /// The base of Watch's links: `externalURL`, or the listen address (an IPv6 host in brackets).
     public var linkBase: String {
         if let externalURL { return externalURL }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Balancer
+import BalancerAPI
 import BalancerConfig
 import Foundation
 import Logging
@@ -19,6 +20,8 @@ final class WatchFixture: Sendable {
     let config: BalancerConfiguration
     /// The notification outbox, when started with routes.
     let outbox: Outbox?
+    /// The balancer's configuration file, when started from one (its folder is removed at stop).
+    let configPath: String?
     private let tasks: [Task<Void, Never>]
 
     static let quiet = Logger(label: "evenkeel.watch.test") { _ in SwiftLogNoOpLogHandler() }
@@ -36,25 +39,38 @@ final class WatchFixture: Sendable {
     /// second from one client unless given).
     init(
         backends names: [String] = ["a", "b", "c"], health: HealthConfig = HealthConfig(enabled: false), notify: NotifySettings? = nil,
+        fromFile: Bool = false, autoRollback: AutoRollback = .none,
         traffic: (@Sendable (_ proxyPort: Int, _ client: HTTPClient) async -> Void)? = nil
     ) async throws {
         var started: [KnobBackend] = []
         for name in names { started.append(try await KnobBackend.start(name)) }
         backends = started
-        config = BalancerConfiguration(
-            listeners: ListenersConfig(proxy: ListenAddress(host: "127.0.0.1", port: 0), admin: ListenAddress(host: "127.0.0.1", port: 0)),
-            pools: [
-                PoolConfig(
-                    name: "web",
-                    backends: started.map { BackendConfig(name: $0.name, address: BackendAddress(host: "127.0.0.1", port: $0.port)) },
-                    health: health, outlier: OutlierConfig(enabled: false), retry: RetryConfig(attempts: 0))
-            ])
-        balancer = LoadBalancer(configuration: config, logger: Self.quiet)
+        if fromFile {
+            // The same pool, as a file: reloads and rollbacks go through it and the balancer keeps its history.
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("evenkeel-watch-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let path = folder.appendingPathComponent("balancer.yaml").path
+            try Self.yaml(started, algorithm: "round_robin").write(toFile: path, atomically: true, encoding: .utf8)
+            configPath = path
+            config = try BalancerConfigLoader.load(contentsOf: path)
+        } else {
+            configPath = nil
+            config = BalancerConfiguration(
+                listeners: ListenersConfig(proxy: ListenAddress(host: "127.0.0.1", port: 0), admin: ListenAddress(host: "127.0.0.1", port: 0)),
+                pools: [
+                    PoolConfig(
+                        name: "web",
+                        backends: started.map { BackendConfig(name: $0.name, address: BackendAddress(host: "127.0.0.1", port: $0.port)) },
+                        health: health, outlier: OutlierConfig(enabled: false), retry: RetryConfig(attempts: 0))
+                ])
+        }
+        balancer = LoadBalancer(configuration: config, configPath: configPath, logger: Self.quiet)
         ports = try await balancer.start()
         client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
         store = try IncidentStore(path: ":memory:")
         let admin = "http://127.0.0.1:\(ports.admin)"
-        let settings = Self.settings([admin])
+        var settings = Self.settings([admin])
+        settings.autoRollback = autoRollback
         let tracker = try await IncidentTracker(store: store, confirmations: settings.confirmations, resolveAfter: settings.resolveAfter)
         let metrics = WatchMetrics()
         var notifier: Notifier?
@@ -69,7 +85,7 @@ final class WatchFixture: Sendable {
         }
         let engine = WatchEngine(
             settings: settings, sources: [BalancerSource(baseURL: admin, client: client)], tracker: tracker, metrics: metrics,
-            notifier: notifier, logger: Self.quiet)
+            notifier: notifier, rollbacks: BalancerRollback(client: client, tokenFile: nil), logger: Self.quiet)
         self.engine = engine
         let proxy = ports.proxy
         let client = self.client
@@ -79,6 +95,32 @@ final class WatchFixture: Sendable {
             Task { await traffic(proxy, client) },
             Task { await delivery?.run() },
         ]
+    }
+
+    /// The fixture's pool as a configuration file with `algorithm` (a YAML value).
+    static func yaml(_ backends: [KnobBackend], algorithm: String) -> String {
+        var text = """
+            listeners:
+              proxy: {address: 127.0.0.1, port: 0}
+              admin: {address: 127.0.0.1, port: 0}
+            pools:
+              - name: web
+                algorithm: \(algorithm)
+                health: {enabled: false}
+                outlier: {enabled: false}
+                retry: {attempts: 0}
+                backends:
+
+            """
+        for b in backends { text += "      - {name: \(b.name), address: \"127.0.0.1:\(b.port)\"}\n" }
+        return text
+    }
+
+    /// Rewrites the configuration file with `algorithm` and reloads it as SIGHUP would.
+    func reloadFile(algorithm: String) throws -> ReloadEvent {
+        guard let configPath else { throw CancellationError() }
+        try Self.yaml(backends, algorithm: algorithm).write(toFile: configPath, atomically: true, encoding: .utf8)
+        return balancer.reload(trigger: "sighup")
     }
 
     /// Sends GET `url` at `rate` a second until cancelled, each request on its own.
@@ -130,5 +172,6 @@ final class WatchFixture: Sendable {
         await balancer.stop(deadline: .seconds(2))
         for backend in backends { await backend.stop() }
         try? await client.shutdown()
+        if let configPath { try? FileManager.default.removeItem(at: URL(fileURLWithPath: configPath).deletingLastPathComponent()) }
     }
 }
