@@ -58,7 +58,9 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: path) }
         let before = "defaults\n  mode http\nbackend web\n  balance roundrobin\n  server a 127.0.0.1:9001 check\n  server b 127.0.0.1:9002 check\n"
         try before.write(toFile: path, atomically: true, encoding: .utf8)
-        let source = ConfigFileSource(path: path)
+        let kept = FileManager.default.temporaryDirectory.appendingPathComponent("evenkeel-kept-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: kept) }
+        let source = ConfigFileSource(path: path, keepFolder: kept)
         #expect(try await source.read(timeout: .seconds(1)).changes.isEmpty, "the first read learns the file")
         #expect(try await source.read(timeout: .seconds(1)).changes.isEmpty, "an unchanged file is no change")
         try before.replacingOccurrences(of: "balance roundrobin", with: "balance source").write(toFile: path, atomically: true, encoding: .utf8)
@@ -66,6 +68,11 @@ import Testing
         #expect(change.source == path)
         #expect(change.diff.contains("-balance roundrobin +balance source"), "\(change.diff)")
         #expect(change.diff.contains("ConfigCheck: EK108"), "ConfigCheck's warning about hashing on the client address: \(change.diff)")
+        // The text before is kept, and the incident says how to put it back with HAProxy's own tooling.
+        let copy = try #require(change.previousCopy)
+        #expect(try String(contentsOfFile: copy, encoding: .utf8) == before)
+        #expect(!change.isOnBalancer)
+        #expect(change.restoreCommand == "cp \(copy) \(path) && haproxy -c -f \(path) && systemctl reload haproxy")
         try FileManager.default.removeItem(atPath: path)
         await #expect(throws: SourceError.self) { try await source.read(timeout: .seconds(1)) }
     }

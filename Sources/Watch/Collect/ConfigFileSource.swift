@@ -11,6 +11,8 @@ public final class ConfigFileSource: TrafficSource {
     public let path: String
     /// The largest file read.
     public let maxBytes: Int
+    /// Where the text before each change is kept (for its restore command); nil keeps none.
+    public let keepFolder: URL?
 
     private struct Seen {
         var hash: String
@@ -19,9 +21,10 @@ public final class ConfigFileSource: TrafficSource {
 
     private let seen = Mutex<Seen?>(nil)
 
-    public init(path: String, maxBytes: Int = 4 << 20) {
+    public init(path: String, maxBytes: Int = 4 << 20, keepFolder: URL? = nil) {
         self.path = path
         self.maxBytes = maxBytes
+        self.keepFolder = keepFolder
     }
 
     public var name: String { path }
@@ -45,7 +48,18 @@ public final class ConfigFileSource: TrafficSource {
         }
         guard let previous, previous.hash != hash else { return SourceReading(pools: [], changes: []) }
         let diff = Self.describe(from: previous.text, to: text, file: path)
-        return SourceReading(pools: [], changes: [ConfigChange(at: Date(), source: path, diff: diff, hash: hash)])
+        var change = ConfigChange(at: Date(), source: path, diff: diff, hash: hash, previousHash: previous.hash)
+        if let keepFolder {
+            let copy = keepFolder.appendingPathComponent("\(URL(fileURLWithPath: path).lastPathComponent).\(previous.hash)")
+            do {
+                try FileManager.default.createDirectory(at: keepFolder, withIntermediateDirectories: true)
+                try Data(previous.text.utf8).write(to: copy, options: .atomic)
+                change.previousCopy = copy.path
+            } catch {
+                // The change is still reported; only its restore command is missing.
+            }
+        }
+        return SourceReading(pools: [], changes: [change])
     }
 
     /// What changed between two texts of a configuration, and ConfigCheck's errors and warnings in the new one.

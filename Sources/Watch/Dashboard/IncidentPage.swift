@@ -20,8 +20,12 @@ enum IncidentPage {
                 body += "<form method=\"post\" action=\"/incidents/\(incident.id)/rollback\" class=\"action\">\(csrf)"
                 body += "<button>Roll back to \(HTMLText.escape(previous)) (before the change at \(HTMLText.escape(change.at.formatted(.iso8601))))</button></form>"
             } else if incident.state != .resolved, let change = incident.configChange, !change.isOnBalancer {
-                body += "<p>The change was seen in <code>\(HTMLText.escape(change.source))</code>: restore the previous file with its own tooling "
-                body += "(e.g. from version control) and reload that balancer; Evenkeel does not reload HAProxy or nginx.</p>"
+                body += "<p>The change was seen in <code>\(HTMLText.escape(change.source))</code>; Evenkeel does not reload HAProxy or nginx. "
+                if let restore = change.restoreCommand {
+                    body += "Watch kept the file as it was before; to put it back: <code>\(HTMLText.escape(restore))</code></p>"
+                } else {
+                    body += "Restore the previous file with its own tooling (e.g. from version control) and reload that balancer.</p>"
+                }
             }
             if incident.state != .resolved {
                 body += form("resolve", incident.id, csrf, label: "Resolve", placeholder: "how it was fixed (optional)")

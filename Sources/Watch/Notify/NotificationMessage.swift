@@ -407,8 +407,12 @@ extension NotificationMessage {
         if let change = incident.configChange {
             if change.source.hasPrefix("http") {
                 commands.append("curl -s \(words.shellWord(words.base(change.source) + "/admin/events"))")
+                if incident.diagnosis == .configSkew, change.previousHash != nil, !event.isResolved {
+                    commands.append("evenkeel incident rollback \(incident.id) --watch \(watch)")
+                }
             } else {
                 commands.append("evenkeel check \(words.shellWord(change.source))")
+                if let restore = change.restoreCommand, !event.isResolved { commands.append(restore) }
             }
         }
         return commands.map { "Run: \($0)" }

@@ -61,8 +61,15 @@ public struct WatchService: Service {
         settings.balancers.map { BalancerSource(baseURL: $0, client: client) as any TrafficSource }
             + settings.haproxy.map { HAProxySource(url: $0, client: client) }
             + settings.nginxLogs.map { NginxLogSource(path: $0, pool: settings.nginxLogs.count == 1 ? "nginx" : "nginx \($0)") }
-            + settings.configFiles.map { ConfigFileSource(path: $0) }
+            + settings.configFiles.map { ConfigFileSource(path: $0, keepFolder: previousConfigs(settings)) }
             + settings.replicaMetrics.sorted { $0.key < $1.key }.map { ReplicaMetricsSource(backend: $0.key, url: $0.value, client: client) }
+    }
+
+    /// Where watched files' texts before each change are kept: next to the incident database.
+    static func previousConfigs(_ settings: WatchSettings) -> URL {
+        settings.databasePath == ":memory:"
+            ? FileManager.default.temporaryDirectory.appendingPathComponent("evenkeel-watch-previous-configs")
+            : URL(fileURLWithPath: settings.databasePath).deletingLastPathComponent().appendingPathComponent("previous-configs")
     }
 
     public func run() async throws {

@@ -143,4 +143,42 @@ struct RollbackTests {
         #expect(refused.status == 401)
         #expect(refused.body.contains("token_file"))
     }
+
+    @Test func rollbacksUnderLoadDropNoRequest() async throws {
+        let a = try await TestBackend.start("a"), b = try await TestBackend.start("b")
+        let files = try ConfigFolder()
+        defer { files.remove() }
+        try files.write(AdminAndReloadTests.yaml([a, b], weights: [1, 1]))
+        let lb = try await BalancerHarness.start(try BalancerConfigLoader.load(contentsOf: files.path), configPath: files.path)
+        defer { Task { await lb.stop(); await a.kill(); await b.kill() } }
+        let port = lb.ports.proxy
+        let statuses = try await withThrowingTaskGroup(of: [Int].self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    var all: [Int] = []
+                    for _ in 0..<10 {
+                        all += try await TestClient(port: port).send(Array(repeating: (.GET, "/slow?ms=2", [], nil), count: 5)).map(\.status)
+                    }
+                    return all
+                }
+            }
+            group.addTask {
+                // Back and forth: a change by reload, then a rollback of it.
+                for i in 0..<5 {
+                    try files.write(AdminAndReloadTests.yaml([a, b], weights: [1, i + 2], algorithm: i % 2 == 0 ? "random" : "round_robin"))
+                    _ = lb.balancer.reload(trigger: "sighup")
+                    try await Task.sleep(for: .milliseconds(15))
+                    _ = try lb.balancer.rollback()
+                    try await Task.sleep(for: .milliseconds(15))
+                }
+                return []
+            }
+            var merged: [Int] = []
+            for try await part in group { merged += part }
+            return merged
+        }
+        #expect(statuses.count == 200)
+        #expect(statuses.allSatisfy { $0 == 200 })
+        #expect(lb.balancer.events.all.filter { $0.trigger == "rollback" && $0.result == .applied }.count == 5)
+    }
 }
