@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "ConfigCheck", targets: ["ConfigCheck"]),
         .library(name: "LoadGen", targets: ["LoadGen"]),
         .library(name: "Watch", targets: ["Watch"]),
+        .library(name: "Drill", targets: ["Drill"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -116,6 +117,25 @@ let package = Package(
             resources: [.copy("Rules/evenkeel-rules.yml")],
             swiftSettings: swiftSettings
         ),
+        // Drills compose the parts, as `evenkeel up` does: replicas, the balancer, load and Watch, with faults on cue.
+        .target(
+            name: "Drill",
+            dependencies: [
+                "Balancer",
+                "BalancerAPI",
+                "BalancerConfig",
+                "Cluster",
+                "ConfigCheck",
+                "LoadGen",
+                "Watch",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "JobBoard",
             dependencies: [
@@ -151,6 +171,7 @@ let package = Package(
                 "ConfigCheck",
                 "LoadGen",
                 "Watch",
+                "Drill",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -199,6 +220,7 @@ let package = Package(
             name: "WatchTests",
             dependencies: [
                 "Watch",
+                "Drill",
                 "EvenkeelTestSupport",
                 "Balancer",
                 "BalancerAPI",

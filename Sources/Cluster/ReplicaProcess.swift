@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One `evenkeel serve` replica running as a child process, for `evenkeel up`.
 ///
@@ -10,10 +13,14 @@ public final class ReplicaProcess: Sendable {
     let process: Process
 
     /// Starts `executable serve` with `arguments` and waits (up to `timeout`) for the replica to say its port.
-    public init(executable: URL, name: String, arguments: [String], timeout: Duration = .seconds(30)) throws(ReplicaError) {
+    /// `echo` passes the replica's output on to this process's standard output.
+    /// `port` 0 lets the replica pick one (it reports it).
+    public init(
+        executable: URL, name: String, arguments: [String], port: Int = 0, timeout: Duration = .seconds(30), echo: Bool = true
+    ) throws(ReplicaError) {
         let process = Process()
         process.executableURL = executable
-        process.arguments = ["serve", "--port", "0", "--replica-name", name, "--parent-pid", String(getpid())] + arguments
+        process.arguments = ["serve", "--port", String(port), "--replica-name", name, "--parent-pid", String(getpid())] + arguments
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
@@ -43,6 +50,7 @@ public final class ReplicaProcess: Sendable {
                 handle.readabilityHandler = nil
                 return
             }
+            guard echo else { return }
             let prefixed = String(decoding: data, as: UTF8.self).split(separator: "\n").map { "[\(name)] \($0)\n" }.joined()
             FileHandle.standardOutput.write(Data(prefixed.utf8))
         }
@@ -50,6 +58,13 @@ public final class ReplicaProcess: Sendable {
 
     /// Whether the child is still running.
     public var isRunning: Bool { process.isRunning }
+
+    /// Kills the replica at once (SIGKILL), as a crash would.
+    public func kill() {
+        guard process.isRunning else { return }
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
 
     /// Asks the replica to drain and stop (SIGTERM), waiting up to `timeout` before killing it.
     public func stop(timeout: Duration = .seconds(15)) async {
@@ -59,7 +74,7 @@ public final class ReplicaProcess: Sendable {
         while process.isRunning && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(50))
         }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
     }
 }
 

@@ -29,6 +29,8 @@ public struct LoadTest: Sendable {
     public var backendHeaders: [String]
     /// Intended share weights per backend name, for the distribution figures.
     public var expectedWeights: [String: Double]
+    /// Where connections come from: the system's address, or N loopback addresses (as N clients).
+    public var clientAddresses: ClientAddresses = .system
 
     public init(
         host: String, port: Int, mix: RequestMix, model: Model, duration: Double, maxRequests: Int? = nil, connections: Int = 64,
@@ -101,6 +103,8 @@ public struct LoadTest: Sendable {
     func schedule(profile: RateProfile, start: ContinuousClock.Instant, queue: JobQueue<Job>, recorder: Recorder) async {
         var random = SplitMix64(seed: 1)
         for offset in SendSchedule(profile: profile, duration: duration, limit: maxRequests) {
+            // Cancelled (a drill ending its load early): stop, rather than release the rest of the schedule at once.
+            if Task.isCancelled { break }
             let intended = start + .nanoseconds(Int64(offset * 1e9))
             if intended > ContinuousClock.now { try? await Task.sleep(until: intended, tolerance: .microseconds(100)) }
             let late = ContinuousClock.now - intended
@@ -120,7 +124,8 @@ public struct LoadTest: Sendable {
             do {
                 if connection?.isActive != true {
                     connection = try await HTTPConnection.connect(
-                        host: host, port: port, backendHeaders: backendHeaders, timeout: timeoutAmount, group: group)
+                        host: host, port: port, backendHeaders: backendHeaders, timeout: timeoutAmount, group: group,
+                        from: clientAddresses.address(for: worker))
                 }
                 outcome = .success(try await connection!.send(job.request, host: "\(host):\(port)", timeout: timeoutAmount))
             } catch {
@@ -140,7 +145,9 @@ public struct LoadTest: Sendable {
         while ContinuousClock.now < plan.deadline, !plan.counter.exhausted {
             let handlerSeed = seed
             do {
-                let channel = try await ClientBootstrap(group: group)
+                var bootstrap = ClientBootstrap(group: group)
+                if let source = clientAddresses.address(for: worker) { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: source, port: 0)) }
+                let channel = try await bootstrap
                     .connectTimeout(plan.timeout)
                     .channelOption(.socketOption(.tcp_nodelay), value: 1)
                     .channelInitializer { channel in

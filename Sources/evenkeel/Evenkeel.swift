@@ -6,6 +6,6 @@ struct Evenkeel: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evenkeel",
         abstract: "A job board and the tools that keep its traffic even.",
-        subcommands: [UpCommand.self, ServeCommand.self, SeedCommand.self, BalanceCommand.self, CheckCommand.self, LoadCommand.self, WatchCommand.self, IncidentCommand.self, RulesCommand.self]
+        subcommands: [UpCommand.self, ServeCommand.self, SeedCommand.self, BalanceCommand.self, CheckCommand.self, LoadCommand.self, WatchCommand.self, IncidentCommand.self, DrillCommand.self, RulesCommand.self]
     )
 }

@@ -68,6 +68,9 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "Connections the open model may use at most (default 64).")
     var connections: Int?
 
+    @Option(name: .customLong("client-addresses"), help: "Open connections from N distinct loopback addresses (127.0.0.1, .2, …), as N clients would (loopback targets only; default 1).")
+    var clientAddresses: Int = 1
+
     @Option(help: "Per-request timeout, seconds.")
     var timeout: Double = 10
 
@@ -100,7 +103,12 @@ struct LoadCommand: AsyncParsableCommand {
         if let rate, rate <= 0 { throw ValidationError("--rate must be positive") }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
         guard jobs > 0 else { throw ValidationError("--jobs must be positive") }
-        _ = try target()
+        let (host, _) = try target()
+        do {
+            _ = try ClientAddresses(count: clientAddresses, targetHost: host)
+        } catch {
+            throw ValidationError(error.description)
+        }
         _ = try profile(file: file)
         _ = try weights()
         _ = try thresholds()
@@ -198,11 +206,12 @@ struct LoadCommand: AsyncParsableCommand {
         let duration = self.duration ?? file?.duration ?? 10
         let header = try backendHeader ?? expectedShares()?.header ?? "X-Evenkeel-Backend"
         let model: LoadTest.Model = try closed.map { .closed(connections: $0) } ?? .open(profile(file: file))
-        let test = LoadTest(
+        var test = LoadTest(
             host: host, port: port, mix: mix(file: file, seekerTokens: await seekerTokens(host: host, port: port, file: file)), model: model,
             duration: duration, maxRequests: requests ?? file?.maxRequests, connections: connections ?? file?.connections ?? 64,
             timeout: timeout, backendHeaders: [header, "X-Evenkeel-Replica"],
             expectedWeights: try weights())
+        test.clientAddresses = try ClientAddresses(count: clientAddresses, targetHost: host)
         let interactive = isatty(STDERR_FILENO) == 1
         var report = await test.run { progress in
             let line = String(

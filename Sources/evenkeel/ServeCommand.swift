@@ -41,6 +41,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Stop when this process exits (set by `evenkeel up` for its replicas).")
     var parentPid: Int32?
 
+    @Flag(name: .customLong("fault-injection"), help: "Serve POST/GET/DELETE /admin/faults (loopback callers only) so drills can inject latency and errors. Never in production.")
+    var faultInjection = false
+
     @Option(help: "bcrypt cost for new passwords (4...31).")
     var bcryptCost: UInt8 = 12
 
@@ -69,10 +72,11 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "evenkeel.serve")
         logger[metadataKey: "replica"] = "\(replicaName)"
         let store = try await parsedDatabase().open()
-        let configuration = JobBoardConfiguration(
+        var configuration = JobBoardConfiguration(
             host: host, port: port, replicaName: replicaName, rateLimits: try rateLimits(),
             trustForwardedFor: trustForwardedFor,
             drainDelay: .milliseconds(Int(drainSeconds * 1000)), bcryptCost: bcryptCost)
+        configuration.faultInjection = faultInjection
         let (app, parts) = try await buildJobBoardApplication(
             configuration: configuration, store: store, logger: logger,
             onServerRunning: { port in

@@ -61,8 +61,13 @@ extension WatchEndToEnd {
             }
             let seconds = try #require(rolledBack, "not rolled back by itself").seconds
             #expect(seconds < 10, "rolled back \(seconds) s after the reload")
-            let incident = try #require(try await fixture.store.incidents().first { $0.diagnosis == .configSkew })
-            let rollbacks = incident.timeline.filter { $0.kind == "rollback" }
+            // (The balancer serves the old configuration a moment before Watch has its answer and writes the timeline.)
+            var rollbacks: [TimelineEntry] = []
+            for _ in 0..<50 where rollbacks.isEmpty {
+                let incident = try #require(try await fixture.store.incidents().first { $0.diagnosis == .configSkew })
+                rollbacks = incident.timeline.filter { $0.kind == "rollback" }
+                try await Task.sleep(for: .milliseconds(100))
+            }
             #expect(rollbacks.count == 1, "once per incident")
             #expect(rollbacks.first?.by == nil)
             #expect(rollbacks.first?.text.hasPrefix("Automatic rollback") == true)

@@ -19,10 +19,13 @@ public struct JobBoardContext: JobBoardRequestContext {
     public var clientIP: String
     /// The session token the request carried, so logout can end it.
     public var sessionToken: String?
+    /// The TCP peer's address, whatever `X-Forwarded-For` says.
+    public let peerIP: String
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
-        self.clientIP = Self.host(of: source.channel.remoteAddress)
+        self.peerIP = Self.host(of: source.channel.remoteAddress)
+        self.clientIP = peerIP
     }
 
     /// Bodies larger than this are refused with 413: no job-board input needs more.

@@ -19,6 +19,8 @@ public struct JobBoardConfiguration: Sendable {
     /// How long `/readyz` fails before the server stops on graceful shutdown.
     public var drainDelay: Duration
     public var bcryptCost: UInt8
+    /// Serve `/admin/faults` so drills can inject latency and errors (never in production).
+    public var faultInjection = false
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, replicaName: String = "replica-1", rateLimits: RateLimits? = RateLimits(),
@@ -55,6 +57,12 @@ public func buildJobBoardRouter(
     router.add(middleware: ReplicaHeaderMiddleware(replica: configuration.replicaName))
     router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
     router.add(middleware: ErrorMiddleware(pages: pages))
+    if configuration.faultInjection {
+        // After the metrics, so the replica's own /metrics counts what the fault did, as it would a real one.
+        let injector = FaultInjector(logger: Logger(label: "evenkeel.jobboard.faults"))
+        router.add(middleware: FaultInjectionMiddleware<JobBoardContext>(injector: injector))
+        FaultsController(injector: injector).addRoutes(to: router)
+    }
     if configuration.trustForwardedFor { router.add(middleware: ClientAddressMiddleware()) }
     router.add(middleware: SessionMiddleware(service: service))
 

@@ -35,10 +35,13 @@ final class HTTPConnection: Sendable {
 
     /// Connects to `host:port`, giving up after `timeout`; responses keep up to `bodyLimit` bytes of body.
     static func connect(
-        host: String, port: Int, backendHeaders: [String], timeout: TimeAmount, group: any EventLoopGroup, bodyLimit: Int = 0
+        host: String, port: Int, backendHeaders: [String], timeout: TimeAmount, group: any EventLoopGroup, bodyLimit: Int = 0,
+        from source: String? = nil
     ) async throws -> HTTPConnection {
         do {
-            let channel = try await ClientBootstrap(group: group)
+            var bootstrap = ClientBootstrap(group: group)
+            if let source { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: source, port: 0)) }
+            let channel = try await bootstrap
                 .connectTimeout(timeout)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in

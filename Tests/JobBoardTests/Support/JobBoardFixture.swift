@@ -17,7 +17,7 @@ struct JobBoardFixture: Sendable {
     let metrics: JobBoardMetrics
     let configuration: JobBoardConfiguration
 
-    init(rateLimits: RateLimits? = nil, replica: String = "test-replica") async throws {
+    init(rateLimits: RateLimits? = nil, replica: String = "test-replica", faultInjection: Bool = false) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("evenkeel-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         store = try SQLiteStore(path: directory.appendingPathComponent("jobs.sqlite").path)
@@ -27,7 +27,9 @@ struct JobBoardFixture: Sendable {
         service = JobBoardService(store: store, clock: { clock.now }, bcryptCost: 4)
         readiness = Readiness()
         metrics = JobBoardMetrics(usage: DatabaseUsage())
-        configuration = JobBoardConfiguration(replicaName: replica, rateLimits: rateLimits, bcryptCost: 4)
+        var configuration = JobBoardConfiguration(replicaName: replica, rateLimits: rateLimits, bcryptCost: 4)
+        configuration.faultInjection = faultInjection
+        self.configuration = configuration
     }
 
     /// The router as the replica builds it, with the catalog of its API routes.
@@ -35,11 +37,11 @@ struct JobBoardFixture: Sendable {
         try await buildJobBoardRouter(configuration: configuration, service: service, readiness: readiness, metrics: metrics)
     }
 
-    /// Runs `body` with a client for the router (no sockets).
-    func test<T: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
+    /// Runs `body` with a client for the router (no sockets, unless `live`: a real listener on loopback).
+    func test<T: Sendable>(live: Bool = false, _ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
         let app = Application(router: try await makeRouter().0, logger: Logger(label: "test"))
         defer { try? FileManager.default.removeItem(at: directory) }
-        return try await app.test(.router) { client in try await body(client) }
+        return try await app.test(live ? .live : .router) { client in try await body(client) }
     }
 }
 

@@ -30,7 +30,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     static func wantsHTML(_ request: Request) -> Bool {
         let path = request.uri.path
         if path.hasPrefix("/api/") || path == "/metrics" || path.hasSuffix(".atom") || path.hasPrefix("/healthz")
-            || path.hasPrefix("/readyz")
+            || path.hasPrefix("/readyz") || path.hasPrefix("/admin/")
         {
             return false
         }
