@@ -20,9 +20,11 @@ import Testing
     @Test func anInjectedFaultFailsAndSlowsRequestsButNotHealthChecksAndEnds() async throws {
         let fixture = try await JobBoardFixture(faultInjection: true)
         try await fixture.test(live: true) { client in
-            let set = try await client.json(.post, "/admin/faults", body: #"{"error_ratio": 1, "latency_ms": 100, "seconds": 1.5}"#)
+            let setAt = ContinuousClock.now
+            let set = try await client.json(.post, "/admin/faults", body: #"{"error_ratio": 1, "latency_ms": 100, "seconds": 4}"#)
             #expect(set.status == .ok)
             #expect(String(buffer: set.body).contains("\"error_ratio\":1"))
+            #expect(String(buffer: try await client.json(.get, "/admin/faults").body).contains("latency_ms"))
             let clock = ContinuousClock()
             let start = clock.now
             let failed = try await client.json(.get, "/api/v1/jobs")
@@ -30,9 +32,9 @@ import Testing
             #expect(String(buffer: failed.body).contains("injected-fault"))
             #expect(clock.now - start >= .milliseconds(100), "the latency comes first")
             #expect(try await client.json(.get, "/readyz").status == .ok, "health checks are spared: a sick replica, not a dead one")
-            #expect(String(buffer: try await client.json(.get, "/admin/faults").body).contains("latency_ms"))
-            try await Task.sleep(for: .seconds(1.6))
-            #expect(try await client.json(.get, "/api/v1/jobs").status == .ok, "it ends by itself")
+            try await Task.sleep(until: setAt + .milliseconds(4200))
+            let ended = try await client.json(.get, "/api/v1/jobs")
+            #expect(ended.status == .ok, "it ends by itself: \(String(buffer: ended.body))")
             #expect(String(buffer: try await client.json(.get, "/admin/faults").body) == #"{"active":null}"#)
         }
     }

@@ -61,9 +61,10 @@ struct PagesTests {
             #expect(anonymous.status == .found)
             #expect(anonymous.headers[.location] == "/login")
 
+            let form = try await client.csrf("/login")
             let login = try await client.execute(
-                uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
-                body: ByteBuffer(string: "email=hr%40acme.example&password=correct+horse"))
+                uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded", .cookie: form.cookie],
+                body: ByteBuffer(string: "_csrf=\(form.token)&email=hr%40acme.example&password=correct+horse"))
             #expect(login.status == .found)
             let cookie = try #require(login.headers[.setCookie])
             #expect(cookie.contains("HttpOnly"))
@@ -76,10 +77,10 @@ struct PagesTests {
 
             let created = try await client.execute(
                 uri: "/dashboard/jobs", method: .post,
-                headers: [.cookie: pair, .contentType: "application/x-www-form-urlencoded"],
+                headers: [.cookie: "\(pair); \(form.cookie)", .contentType: "application/x-www-form-urlencoded"],
                 body: ByteBuffer(
                     string:
-                        "title=Platform+Engineer&company=Acme&description=Run+the+platform+that+serves+every+job+page.&country=de&workplace=remote&employment_type=FULL_TIME&salary_min=60000&salary_currency=eur&salary_period=YEAR&tags=go%2C+linux"
+                        "_csrf=\(form.token)&title=Platform+Engineer&company=Acme&description=Run+the+platform+that+serves+every+job+page.&country=de&workplace=remote&employment_type=FULL_TIME&salary_min=60000&salary_currency=eur&salary_period=YEAR&tags=go%2C+linux"
                 ))
             #expect(created.status == .found)
             let jobs = try await board.store.jobs(employerID: 1)
@@ -92,9 +93,10 @@ struct PagesTests {
     @Test func wrongPasswordOnTheLoginPageSaysSo() async throws {
         let board = try await JobBoardFixture()
         try await board.test { client in
+            let form = try await client.csrf("/login")
             let response = try await client.execute(
-                uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
-                body: ByteBuffer(string: "email=nobody%40example.com&password=x"))
+                uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded", .cookie: form.cookie],
+                body: ByteBuffer(string: "_csrf=\(form.token)&email=nobody%40example.com&password=x"))
             #expect(response.status == .unauthorized)
             #expect(response.text.contains("email or password is wrong"))
         }
@@ -109,10 +111,11 @@ struct PagesTests {
             let cookie = "evenkeel_session=\(seeker)"
             let page = try await client.execute(uri: "/jobs/\(id)", method: .get, headers: [.cookie: cookie])
             #expect(page.text.contains(#"action="/jobs/\#(id)/apply""#), "\(page.text)")
+            let form = try await client.csrf("/jobs/\(id)", cookie: cookie)
             let applied = try await client.execute(
                 uri: "/jobs/\(id)/apply", method: .post,
-                headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"],
-                body: ByteBuffer(string: "resume_url=https%3A%2F%2Fcv.example.com%2Fana&cover_note=Hello"))
+                headers: [.cookie: "\(cookie); \(form.cookie)", .contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "_csrf=\(form.token)&resume_url=https%3A%2F%2Fcv.example.com%2Fana&cover_note=Hello"))
             #expect(applied.status == .found)
             let list = try await client.execute(uri: "/applications", method: .get, headers: [.cookie: cookie])
             #expect(list.text.contains("submitted"))
@@ -176,5 +179,20 @@ final class EntryTitles: NSObject, XMLParserDelegate {
             inTitle = false
         }
         if element == "entry" { inEntry = false }
+    }
+}
+
+extension TestClientProtocol {
+    /// GETs the page at `uri` (with `cookie`) as a browser would, and returns the CSRF cookie it set (`name=value`) and
+    /// the token its forms carry.
+    func csrf(_ uri: String, cookie: String? = nil) async throws -> (cookie: String, token: String) {
+        let page = try await execute(uri: uri, method: .get, headers: cookie.map { [.cookie: $0] } ?? [:])
+        let set = try #require(page.headers[values: .setCookie].first { $0.hasPrefix("evenkeel_csrf=") }, "no CSRF cookie on \(uri)")
+        let pair = String(set.prefix { $0 != ";" })
+        let marker = #"name="_csrf" value=""#
+        let start = try #require(page.text.range(of: marker), "no form token on \(uri)").upperBound
+        let token = String(page.text[start...].prefix { $0 != "\"" })
+        #expect(pair == "evenkeel_csrf=\(token)", "the cookie and the form carry the same token")
+        return (pair, token)
     }
 }

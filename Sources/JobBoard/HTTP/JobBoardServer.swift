@@ -53,8 +53,10 @@ public func buildJobBoardRouter(
     configuration: JobBoardConfiguration, service: JobBoardService, readiness: Readiness, metrics: JobBoardMetrics
 ) async throws -> (Router<JobBoardContext>, RouteCatalog) {
     let pages = try await PageRenderer.load(replica: configuration.replicaName)
-    let router = Router(context: JobBoardContext.self)
+    // HEAD answers as GET does, without the body (RFC 9110), on every route: health checks are often written that way.
+    let router = Router(context: JobBoardContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: ReplicaHeaderMiddleware(replica: configuration.replicaName))
+    router.add(middleware: SecurityHeadersMiddleware<JobBoardContext>(trustForwardedProto: configuration.trustForwardedFor))
     router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
     router.add(middleware: ErrorMiddleware(pages: pages))
     if configuration.faultInjection {
@@ -65,6 +67,7 @@ public func buildJobBoardRouter(
     }
     if configuration.trustForwardedFor { router.add(middleware: ClientAddressMiddleware()) }
     router.add(middleware: SessionMiddleware(service: service))
+    router.add(middleware: CSRFMiddleware<JobBoardContext>())
 
     let limits = configuration.rateLimits
     let login = limits.map { RateLimiter(rule: $0.login) }

@@ -24,6 +24,8 @@ public struct PageRenderer: Sendable {
     func render(_ template: String, _ values: [String: Any], account: Account?, status: HTTPResponse.Status = .ok) -> Response {
         var values = values
         values["replica"] = replica
+        // Every form posts it back; see CSRFMiddleware.
+        values["csrf"] = CSRFToken.current ?? ""
         if let account {
             values["account"] = [
                 "displayName": account.displayName, "isEmployer": account.role == .employer,

@@ -17,7 +17,7 @@ struct JobBoardFixture: Sendable {
     let metrics: JobBoardMetrics
     let configuration: JobBoardConfiguration
 
-    init(rateLimits: RateLimits? = nil, replica: String = "test-replica", faultInjection: Bool = false) async throws {
+    init(rateLimits: RateLimits? = nil, replica: String = "test-replica", faultInjection: Bool = false, trustForwardedFor: Bool = false) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("evenkeel-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         store = try SQLiteStore(path: directory.appendingPathComponent("jobs.sqlite").path)
@@ -29,6 +29,7 @@ struct JobBoardFixture: Sendable {
         metrics = JobBoardMetrics(usage: DatabaseUsage())
         var configuration = JobBoardConfiguration(replicaName: replica, rateLimits: rateLimits, bcryptCost: 4)
         configuration.faultInjection = faultInjection
+        configuration.trustForwardedFor = trustForwardedFor
         self.configuration = configuration
     }
 
