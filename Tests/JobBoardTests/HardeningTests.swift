@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-import JobBoard
+@testable import JobBoard
 import NIOCore
 import Testing
 
@@ -122,5 +122,33 @@ import Testing
                 body: ByteBuffer(string: "_csrf=\(page.token)&email=ana%40example.com&password=correct+horse"))
             #expect(login.headers[values: .setCookie].allSatisfy { !$0.contains("Secure") })
         }
+    }
+
+    @Test func aMethodAPathDoesNotHaveIs405WithTheMethodsItHas() async throws {
+        let board = try await JobBoardFixture()
+        try await board.test { client in
+            let trace = try await client.execute(uri: "/api/v1/auth/login", method: .trace)
+            #expect(trace.status == .methodNotAllowed)
+            #expect(trace.headers[.allow] == "POST")
+            #expect(trace.headers[.contentType] == "application/problem+json")
+            let delete = try await client.execute(uri: "/api/v1/jobs", method: .delete)
+            #expect(delete.status == .methodNotAllowed)
+            #expect(delete.headers[.allow] == "GET, HEAD, POST")
+            let feed = try await client.execute(uri: "/jobs.atom", method: .post)
+            #expect(feed.status == .methodNotAllowed)
+            #expect(feed.headers[.allow] == "GET, HEAD")
+            // A path that does not exist at all stays 404, and so does a missing resource on a real route.
+            #expect(try await client.execute(uri: "/api/v1/nothing", method: .delete).status == .notFound)
+            #expect(try await client.execute(uri: "/api/v1/jobs/99999", method: .get).status == .notFound)
+        }
+    }
+
+    @Test func routePatternsMatchOnlyWholePaths() {
+        func matches(_ pattern: String, _ path: String) -> Bool { RouteMethods.matches(RouteMethods.segments(pattern), RouteMethods.segments(path)) }
+        #expect(matches("/api/v1/jobs/{id}", "/api/v1/jobs/7"))
+        #expect(!matches("/api/v1/jobs/{id}", "/api/v1/jobs/7/applications"))
+        #expect(!matches("/api/v1/jobs/{id}", "/api/v1/jobs"))
+        #expect(matches("/", "/"))
+        #expect(matches("/static/**", "/static/a/b.css"))
     }
 }

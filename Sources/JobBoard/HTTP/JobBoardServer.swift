@@ -57,6 +57,8 @@ public func buildJobBoardRouter(
     let router = Router(context: JobBoardContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: ReplicaHeaderMiddleware(replica: configuration.replicaName))
     router.add(middleware: SecurityHeadersMiddleware<JobBoardContext>(trustForwardedProto: configuration.trustForwardedFor))
+    let routeMethods = RouteMethods()
+    router.add(middleware: MethodNotAllowedMiddleware<JobBoardContext>(routes: routeMethods))
     router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
     router.add(middleware: ErrorMiddleware(pages: pages))
     if configuration.faultInjection {
@@ -89,6 +91,7 @@ public func buildJobBoardRouter(
         service: service, pages: pages, loginLimiter: login, registrationLimiter: registration, postingLimiter: posting,
         applyingLimiter: applying
     ).addRoutes(to: router)
+    routeMethods.load(router.routes.map { ("\($0.path)", $0.method.rawValue) })
     return (router, catalog)
 }
 
