@@ -6,16 +6,10 @@ enum NotificationWords {
     // MARK: - Times
 
     /// `14:00:03 UTC`.
-    static func clock(_ date: Date) -> String {
-        let c = utc(date)
-        return "\(pad(c.hour)):\(pad(c.minute)):\(pad(c.second)) UTC"
-    }
+    static func clock(_ date: Date) -> String { UTCTime.clock(date) + " UTC" }
 
     /// `2023-11-10`.
-    static func day(_ date: Date) -> String {
-        let c = utc(date)
-        return "\(pad(c.year, width: 4))-\(pad(c.month))-\(pad(c.day))"
-    }
+    static func day(_ date: Date) -> String { UTCTime.day(date) }
 
     /// `2023-11-10 14:00:03 UTC`.
     static func stamp(_ date: Date) -> String { "\(day(date)) \(clock(date))" }
@@ -33,17 +27,6 @@ enum NotificationWords {
         if total < 3600 { return "\(total / 60) min" }
         let hours = total / 3600, minutes = (total % 3600) / 60
         return minutes == 0 ? "\(hours) h" : "\(hours) h \(minutes) min"
-    }
-
-    private static func utc(_ date: Date) -> DateComponents {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
-        return calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-    }
-
-    private static func pad(_ value: Int?, width: Int = 2) -> String {
-        let text = String(value ?? 0)
-        return String(repeating: "0", count: max(0, width - text.count)) + text
     }
 
     // MARK: - Numbers

@@ -3,29 +3,11 @@ import Foundation
 /// Numbers and times written for a postmortem's readers: times in UTC, shares as percentages, latency in whole
 /// milliseconds, durations in the two largest units.
 enum ReportText {
-    /// `date`'s calendar fields in UTC.
-    private static func utc(_ date: Date) -> DateComponents {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
-        return calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-    }
-
-    private static func twoDigits(_ value: Int?) -> String {
-        let value = value ?? 0
-        return value < 10 ? "0\(value)" : "\(value)"
-    }
-
     /// `14:03:27`, in UTC.
-    static func time(_ date: Date) -> String {
-        let c = utc(date)
-        return "\(twoDigits(c.hour)):\(twoDigits(c.minute)):\(twoDigits(c.second))"
-    }
+    static func time(_ date: Date) -> String { UTCTime.clock(date) }
 
     /// `2026-01-15`, in UTC.
-    static func day(_ date: Date) -> String {
-        let c = utc(date)
-        return "\(c.year ?? 0)-\(twoDigits(c.month))-\(twoDigits(c.day))"
-    }
+    static func day(_ date: Date) -> String { UTCTime.day(date) }
 
     /// `2026-01-15 14:03:27 UTC`.
     static func dateTime(_ date: Date) -> String { "\(day(date)) \(time(date)) UTC" }
