@@ -49,25 +49,22 @@ public struct DrillRunner: Sendable {
 
     func run(_ scenario: DrillScenario, on fleet: DrillFleet, progress: @escaping @Sendable (String) -> Void) async throws -> DrillResult {
         let admin = "http://127.0.0.1:\(fleet.listening.admin)"
-        var watchSettings = WatchSettings(balancers: [admin], databasePath: ":memory:")
+        // No listener: the drill reads Watch in process (the port only shows in the notices' links).
+        var watchSettings = WatchSettings(balancers: [admin], listenPort: 0, databasePath: ":memory:")
         watchSettings.autoRollback = settings.autoRollback ? .every : .none
         let store = try IncidentStore(path: ":memory:")
-        let tracker = try await IncidentTracker(
-            store: store, confirmations: watchSettings.confirmations, resolveAfter: watchSettings.resolveAfter)
-        let outbox = try Outbox(store: store)
         let routes = NotifySettings(
             receivers: [
                 ReceiverSettings(name: "noc", kind: .webhook, url: "http://127.0.0.1:\(fleet.receiver.port)/noc", audience: .noc),
                 ReceiverSettings(name: "engineering", kind: .webhook, url: "http://127.0.0.1:\(fleet.receiver.port)/engineering", audience: .engineering),
             ],
             routes: [NotifyRoute(receivers: ["noc", "engineering"], groupWait: .zero)])
-        let metrics = WatchMetrics()
-        let notifier = Notifier(settings: routes, outbox: outbox, linkBase: "http://127.0.0.1:0", logger: Self.quiet)
-        let delivery = NotificationDelivery(settings: routes, outbox: outbox, client: fleet.client, tracker: tracker, metrics: metrics, logger: Self.quiet)
-        let engine = WatchEngine(
-            settings: watchSettings, sources: [BalancerSource(baseURL: admin, client: fleet.client)], tracker: tracker, metrics: metrics,
-            notifier: notifier, rollbacks: BalancerRollback(client: fleet.client, tokenFile: nil), logger: Self.quiet)
-        let watching = [Task { await engine.run() }, Task { await delivery.run() }]
+        let watch = try await WatchParts.assemble(
+            settings: watchSettings, store: store, sources: [BalancerSource(baseURL: admin, client: fleet.client)], client: fleet.client,
+            notify: routes, logger: Self.quiet)
+        let (engine, tracker) = (watch.engine, watch.tracker)
+        let delivery = watch.delivery
+        let watching = [Task { await engine.run() }, Task { if let delivery { await delivery.run() } }]
         let noticesBefore = fleet.receiver.all.count
 
         // The base load: the job-board mix, for longer than the scenario can last, from 50 client addresses, as a

@@ -32,14 +32,14 @@ extension WatchRouter {
         router.post("/api/v1/incidents/{id}/rollback") { request, context in
             let person = try access.apiOperator(request)
             let id = try incidentID(context)
-            let (incident, outcome) = try await performRollback { () async throws(IncidentActionError) in try await engine.rollback(id: id, by: person) }
+            let (incident, outcome) = try await perform { () async throws(IncidentActionError) in try await engine.rollback(id: id, by: person) }
             return try json(RollbackAnswer(incident: incident, applied: outcome.applied, outcome: outcome.description))
         }
         router.post("/incidents/{id}/rollback") { request, context in
             let id = try incidentID(context)
             let form = try await formFields(request, context: context)
             let session = try await access.formSession(request, csrf: form["csrf"])
-            _ = try await performRollback { () async throws(IncidentActionError) in try await engine.rollback(id: id, by: session.person) }
+            _ = try await perform { () async throws(IncidentActionError) in try await engine.rollback(id: id, by: session.person) }
             return seeOther("/incidents/\(id)")
         }
         router.get("/api/v1/incidents/{id}/report") { request, context in
@@ -166,7 +166,7 @@ extension WatchRouter {
 
     /// Runs an action, answering its refusal as a problem: 404 for a missing incident, 409 for one in the wrong
     /// state, 400 for a bad note, 503 when the store fails.
-    static func perform(_ action: () async throws(IncidentActionError) -> Incident) async throws -> Incident {
+    static func perform<Result>(_ action: () async throws(IncidentActionError) -> Result) async throws -> Result {
         do {
             return try await action()
         } catch {
@@ -177,18 +177,6 @@ extension WatchRouter {
             case .storage: throw WatchProblem(.serviceUnavailable, error.description)
             }
         }
-    }
-
-    static func performRollback(
-        _ action: () async throws(IncidentActionError) -> (Incident, BalancerRollback.Outcome)
-    ) async throws -> (Incident, BalancerRollback.Outcome) {
-        var result: (Incident, BalancerRollback.Outcome)?
-        _ = try await perform { () async throws(IncidentActionError) in
-            let done = try await action()
-            result = done
-            return done.0
-        }
-        return result!
     }
 
     /// Only a path on this site is a place to return to after login.

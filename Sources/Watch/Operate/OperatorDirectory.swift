@@ -11,15 +11,10 @@ public struct OperatorDirectory: Sendable {
     /// The operator whose token is `token`, nil when none is.
     public func find(token: String) -> Operator? {
         guard !token.isEmpty else { return nil }
-        let hash = Array(Operator.hash(token: token).utf8)
+        let hash = Operator.hash(token: token)
         var found: Operator?
-        for candidate in operators {
-            let stored = Array(candidate.tokenSHA256.utf8)
-            guard stored.count == hash.count else { continue }
-            var difference: UInt8 = 0
-            for i in 0..<hash.count { difference |= stored[i] ^ hash[i] }
-            if difference == 0 { found = candidate }
-        }
+        // Every stored hash is compared in full, whichever matches.
+        for candidate in operators where WatchAccess.equal(candidate.tokenSHA256, hash) { found = candidate }
         return found
     }
 }

@@ -32,28 +32,19 @@ public struct WatchService: Service {
         self.onListening = onListening
         let store = try IncidentStore(path: settings.databasePath)
         self.store = store
-        let tracker = try await IncidentTracker(store: store, confirmations: settings.confirmations, resolveAfter: settings.resolveAfter)
         var configuration = HTTPClient.Configuration()
         configuration.timeout = HTTPClient.Configuration.Timeout(connect: .seconds(2), read: .seconds(5))
         configuration.connectionPool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 4)
         let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
         self.client = client
-        let metrics = WatchMetrics()
-        self.metrics = metrics
         access = WatchAccess(operators: settings.operators)
-        var notifier: Notifier?
-        if let notify {
-            let outbox = try Outbox(store: store)
-            self.outbox = outbox
-            notifier = Notifier(settings: notify, outbox: outbox, linkBase: settings.linkBase, logger: logger)
-            delivery = NotificationDelivery(settings: notify, outbox: outbox, client: client, tracker: tracker, metrics: metrics, policy: retry, logger: logger)
-        } else {
-            outbox = nil
-            delivery = nil
-        }
-        engine = WatchEngine(
-            settings: settings, sources: Self.sources(settings, client: client), tracker: tracker,
-            metrics: metrics, notifier: notifier, rollbacks: BalancerRollback(client: client, tokenFile: settings.adminTokenFile), logger: logger)
+        let parts = try await WatchParts.assemble(
+            settings: settings, store: store, sources: Self.sources(settings, client: client), client: client, notify: notify, retry: retry,
+            logger: logger)
+        metrics = parts.metrics
+        outbox = parts.outbox
+        delivery = parts.delivery
+        engine = parts.engine
     }
 
     /// Every source the settings name.

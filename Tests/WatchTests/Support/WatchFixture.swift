@@ -71,21 +71,12 @@ final class WatchFixture: Sendable {
         let admin = "http://127.0.0.1:\(ports.admin)"
         var settings = Self.settings([admin])
         settings.autoRollback = autoRollback
-        let tracker = try await IncidentTracker(store: store, confirmations: settings.confirmations, resolveAfter: settings.resolveAfter)
-        let metrics = WatchMetrics()
-        var notifier: Notifier?
-        var delivery: NotificationDelivery?
-        if let notify {
-            let outbox = try Outbox(store: store)
-            self.outbox = outbox
-            notifier = Notifier(settings: notify, outbox: outbox, linkBase: settings.linkBase, logger: Self.quiet)
-            delivery = NotificationDelivery(settings: notify, outbox: outbox, client: client, tracker: tracker, metrics: metrics, logger: Self.quiet)
-        } else {
-            outbox = nil
-        }
-        let engine = WatchEngine(
-            settings: settings, sources: [BalancerSource(baseURL: admin, client: client)], tracker: tracker, metrics: metrics,
-            notifier: notifier, rollbacks: BalancerRollback(client: client, tokenFile: nil), logger: Self.quiet)
+        let watch = try await WatchParts.assemble(
+            settings: settings, store: store, sources: [BalancerSource(baseURL: admin, client: client)], client: client, notify: notify,
+            logger: Self.quiet)
+        let engine = watch.engine
+        outbox = watch.outbox
+        let delivery = watch.delivery
         self.engine = engine
         let proxy = ports.proxy
         let client = self.client
