@@ -57,6 +57,26 @@ struct AccountAPITests {
         }
     }
 
+    /// A profile's location follows a posting's rules (the API fuzzer found a 101-character region stored and then
+    /// served against the spec).
+    @Test func companyLocationIsCheckedAndTrimmedAsAPostingsIs() async throws {
+        let board = try await JobBoardFixture()
+        try await board.test { client in
+            let employer = try await client.signUp("employer", "hr@acme.example")
+            let region = String(repeating: "r", count: 101)
+            let long = try await client.json(
+                .put, "/api/v1/company", token: employer, body: #"{"name":"Acme","location":{"region":"\#(region)","country":"DE"}}"#)
+            #expect(long.status == .unprocessableContent)
+            #expect(try long.problem().errors?.map(\.field) == ["location.region"])
+            #expect(try await client.json(.get, "/api/v1/company", token: employer).status == .notFound, "nothing stored")
+            let blank = try await client.json(
+                .put, "/api/v1/company", token: employer, body: #"{"name":"Acme","location":{"city":"  ","region":" Bavaria ","country":"de"}}"#)
+            #expect(blank.status == .ok)
+            #expect(blank.text.contains(#""region":"Bavaria""#))
+            #expect(!blank.text.contains(#""city""#) || blank.text.contains(#""city":null"#))
+        }
+    }
+
     @Test func loginIsRateLimitedPerClientWithRetryAfter() async throws {
         let limits = RateLimits(login: .init(burst: 3, perMinute: 1))
         let board = try await JobBoardFixture(rateLimits: limits)

@@ -137,6 +137,12 @@ import Testing
             let feed = try await client.execute(uri: "/jobs.atom", method: .post)
             #expect(feed.status == .methodNotAllowed)
             #expect(feed.headers[.allow] == "GET, HEAD")
+            // Page paths too: the form guard does not get to answer 403 for a method the path does not have.
+            for (path, method, allow) in [("/jobs", HTTPRequest.Method.delete, "GET, HEAD"), ("/login", .put, "GET, HEAD, POST"), ("/", .patch, "GET, HEAD")] {
+                let page = try await client.execute(uri: path, method: method)
+                #expect(page.status == .methodNotAllowed, "\(method) \(path)")
+                #expect(page.headers[.allow] == allow, "\(method) \(path)")
+            }
             // A path that does not exist at all stays 404, and so does a missing resource on a real route.
             #expect(try await client.execute(uri: "/api/v1/nothing", method: .delete).status == .notFound)
             #expect(try await client.execute(uri: "/api/v1/jobs/99999", method: .get).status == .notFound)

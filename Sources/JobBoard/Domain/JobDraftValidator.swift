@@ -13,18 +13,7 @@ public enum JobDraftValidator {
         check(draft.company, field: "company", range: 1...120, into: &issues)
         check(draft.description, field: "description", range: 20...20_000, into: &issues)
 
-        draft.location.country = draft.location.country.uppercased()
-        if draft.location.country.count != 2 || !draft.location.country.allSatisfy({ $0.isASCII && $0.isLetter }) {
-            issues.append(.init(field: "location.country", message: "must be an ISO 3166-1 alpha-2 code such as \"DE\""))
-        }
-        draft.location.city = trimmedOrNil(draft.location.city)
-        draft.location.region = trimmedOrNil(draft.location.region)
-        if let city = draft.location.city, city.count > 100 {
-            issues.append(.init(field: "location.city", message: "must be at most 100 characters"))
-        }
-        if let region = draft.location.region, region.count > 100 {
-            issues.append(.init(field: "location.region", message: "must be at most 100 characters"))
-        }
+        draft.location = validated(draft.location, into: &issues)
 
         if var salary = draft.salary {
             salary.currency = salary.currency.uppercased()
@@ -64,6 +53,25 @@ public enum JobDraftValidator {
         }
         if !issues.isEmpty { throw .invalid(issues) }
         return draft
+    }
+
+    /// A location normalised (upper-case country, trimmed city and region, blank ones gone), its faults added to
+    /// `issues`: a posting's and a company profile's location follow the same rules.
+    static func validated(_ location: Location, into issues: inout [FieldIssue]) -> Location {
+        var location = location
+        location.country = location.country.uppercased()
+        if location.country.count != 2 || !location.country.allSatisfy({ $0.isASCII && $0.isLetter }) {
+            issues.append(.init(field: "location.country", message: "must be an ISO 3166-1 alpha-2 code such as \"DE\""))
+        }
+        location.city = trimmedOrNil(location.city)
+        location.region = trimmedOrNil(location.region)
+        if let city = location.city, city.count > 100 {
+            issues.append(.init(field: "location.city", message: "must be at most 100 characters"))
+        }
+        if let region = location.region, region.count > 100 {
+            issues.append(.init(field: "location.region", message: "must be at most 100 characters"))
+        }
+        return location
     }
 
     /// An absolute http(s) URL with a host, at most 2,000 characters.

@@ -73,13 +73,7 @@ extension JobBoardService {
             issues.append(.init(field: "website", message: "must be an http or https URL"))
         }
         if let about, about.count > 5_000 { issues.append(.init(field: "about", message: "must be at most 5000 characters")) }
-        var location = location
-        if let country = location?.country.uppercased() {
-            location?.country = country
-            if country.count != 2 || !country.allSatisfy({ $0.isASCII && $0.isLetter }) {
-                issues.append(.init(field: "location.country", message: "must be an ISO 3166-1 alpha-2 code such as \"DE\""))
-            }
-        }
+        let location = location.map { JobDraftValidator.validated($0, into: &issues) }
         if !issues.isEmpty { throw JobBoardError.invalid(issues) }
         let profile = CompanyProfile(employerID: employer.id, name: name, website: website, about: about, location: location)
         try await store.saveCompany(profile)

@@ -52,9 +52,10 @@ struct MethodNotAllowedMiddleware<Context: JobBoardRequestContext>: RouterMiddle
     let routes: RouteMethods
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let response = try await next(request, context)
-        guard response.status == .notFound, let methods = routes.methods(for: request.uri.path), !methods.contains(request.method.rawValue) else {
-            return response
+        // Decided before any other middleware runs, so a page path's CSRF guard cannot answer 403 for a method the
+        // path does not have at all.
+        guard let methods = routes.methods(for: request.uri.path), !methods.contains(request.method.rawValue) else {
+            return try await next(request, context)
         }
         let allow = methods.sorted().joined(separator: ", ")
         let detail = "\(request.method.rawValue) is not a method of \(request.uri.path); it answers \(allow)"
