@@ -181,11 +181,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // What several test targets use: real peer processes started for a test.
-        .target(name: "EvenkeelTestSupport", path: "Tests/EvenkeelTestSupport", swiftSettings: swiftSettings),
+        .target(
+            name: "EvenkeelTestSupport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/EvenkeelTestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "LoadGenTests",
             dependencies: [
                 "LoadGen",
+                "EvenkeelTestSupport",
                 "JobBoard",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -250,6 +258,7 @@ let package = Package(
             name: "BalancerTests",
             dependencies: [
                 "Balancer",
+                "EvenkeelTestSupport",
                 "BalancerAPI",
                 "BalancerConfig",
                 "HTTPWire",

@@ -12,8 +12,14 @@ install_missing() {
   if ((${#need[@]})); then apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; fi
 }
 
-# Builds the release binary and sets $bin to it.
+# Builds the release binary and sets $bin to it; with $EVENKEEL set, uses that binary instead (e.g. a copy of an
+# earlier build, to compare before and after a change in one sitting).
 build_release() {
+  if [ -n "${EVENKEEL:-}" ]; then
+    bin=$EVENKEEL
+    [ -x "$bin" ] || { echo "no evenkeel binary at $bin" >&2; exit 2; }
+    return
+  fi
   swift build -c release --product evenkeel >/dev/null
   bin=$(swift build -c release --show-bin-path)/evenkeel
 }

@@ -93,7 +93,7 @@ final class DrillFleet: Sendable {
 
     /// The configuration file with the pool's `algorithm` and `weights` (by replica name, default 1), reloaded.
     @discardableResult
-    func reconfigure(algorithm: String = "round_robin", weights: [String: Int] = [:]) throws -> ReloadEventSummary {
+    func reconfigure(algorithm: String = "round_robin", weights: [String: Int] = [:]) async throws -> ReloadEventSummary {
         var text = LocalBalancerConfig.yaml(replicas: Array(zip(names, currentPorts)), proxyPort: listening.proxy, adminPort: listening.admin)
         text = text.replacingOccurrences(of: "algorithm: round_robin", with: "algorithm: \(algorithm)")
         if !weights.isEmpty {
@@ -109,7 +109,7 @@ final class DrillFleet: Sendable {
             }.joined(separator: "\n")
         }
         try text.write(toFile: configPath, atomically: true, encoding: .utf8)
-        let event = balancer.reload(trigger: "drill")
+        let event = await balancer.reload(trigger: "drill")
         return ReloadEventSummary(result: event.result.rawValue, diff: event.diff, error: event.error)
     }
 
@@ -182,7 +182,7 @@ final class DrillFleet: Sendable {
         if balancer.runtime.generation.config.pools[0].algorithm != .roundRobin
             || balancer.runtime.generation.config.pools[0].backends.contains(where: { $0.weight != 1 })
         {
-            try reconfigure()
+            try await reconfigure()
         }
         try await waitUntilHealthy()
     }

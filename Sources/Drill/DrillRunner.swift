@@ -183,10 +183,10 @@ public struct DrillRunner: Sendable {
         let seconds = settings.faultSeconds + settings.holdSeconds + 30
         switch scenario {
         case .skewHash:
-            let event = try fleet.reconfigure(algorithm: "{ type: consistent_hash, key: source_ip }")
+            let event = try await fleet.reconfigure(algorithm: "{ type: consistent_hash, key: source_ip }")
             guard event.result == "applied" else { throw DrillError.setup("the hash reload was \(event.result): \(event.error ?? "")") }
         case .skewWeight:
-            let event = try fleet.reconfigure(weights: ["replica-2": 3])
+            let event = try await fleet.reconfigure(weights: ["replica-2": 3])
             guard event.result == "applied" else { throw DrillError.setup("the weight reload was \(event.result): \(event.error ?? "")") }
         case .surge, .attack:
             var extra = LoadTest(
@@ -216,7 +216,7 @@ public struct DrillRunner: Sendable {
         switch scenario {
         case .skewHash, .skewWeight:
             let config = fleet.balancer.runtime.generation.config.pools[0]
-            if config.algorithm != .roundRobin || config.backends.contains(where: { $0.weight != 1 }) { try fleet.reconfigure() }
+            if config.algorithm != .roundRobin || config.backends.contains(where: { $0.weight != 1 }) { try await fleet.reconfigure() }
         case .degraded, .errors, .sharedSlowdown:
             for name in fleet.names { await fleet.clearFault(name) }
         case .down:

@@ -1,5 +1,6 @@
 import BalancerConfig
 import ConfigCheck
+import EvenkeelTestSupport
 import Foundation
 import Testing
 

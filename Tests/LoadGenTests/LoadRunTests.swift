@@ -1,3 +1,4 @@
+import EvenkeelTestSupport
 import Foundation
 import LoadGen
 import Testing

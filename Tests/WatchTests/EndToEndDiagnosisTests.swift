@@ -22,7 +22,7 @@ extension WatchEndToEnd {
             #expect(before.isEmpty, "normal traffic opens nothing")
             var hashed = fixture.config
             hashed.pools[0].algorithm = .consistentHash(key: .sourceIP, boundedLoad: nil)
-            let event = fixture.balancer.reload(to: hashed, trigger: "test")
+            let event = await fixture.balancer.reload(to: hashed, trigger: "test")
             #expect(event.result == .applied)
             let found = try await fixture.waitForIncident(.configSkew)
             let (incident, seconds) = try #require(found, "no config_skew incident")
@@ -31,7 +31,7 @@ extension WatchEndToEnd {
             #expect(incident.configChange?.diff.contains("round_robin→consistent_hash") == true)
             #expect(incident.backends.count == 1)
             #expect(incident.timeline.first?.kind == "config_change")
-            #expect(fixture.balancer.reload(to: fixture.config, trigger: "test").result == .applied)
+            #expect(await fixture.balancer.reload(to: fixture.config, trigger: "test").result == .applied)
             let resolved = try await fixture.waitForResolution(incident.id)
             #expect(resolved?.state == .resolved)
             await fixture.stop()

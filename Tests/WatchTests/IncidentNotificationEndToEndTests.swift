@@ -24,7 +24,7 @@ extension WatchEndToEnd {
             try await fixture.warmUp()
             var hashed = fixture.config
             hashed.pools[0].algorithm = .consistentHash(key: .sourceIP, boundedLoad: nil)
-            #expect(fixture.balancer.reload(to: hashed, trigger: "test").result == .applied)
+            #expect(await fixture.balancer.reload(to: hashed, trigger: "test").result == .applied)
             let (incident, _) = try #require(try await fixture.waitForIncident(.configSkew), "no config_skew incident")
 
             let nocMessages = try await noc.waitFor(1)
@@ -54,7 +54,7 @@ extension WatchEndToEnd {
             #expect(String(data: afterAck.last?.body ?? Data(), encoding: .utf8)?.contains("bob") == true)
 
             // The revert resolves it; both are told.
-            #expect(fixture.balancer.reload(to: fixture.config, trigger: "test").result == .applied)
+            #expect(await fixture.balancer.reload(to: fixture.config, trigger: "test").result == .applied)
             let resolved = try #require(try await fixture.waitForResolution(incident.id))
             let finalNOC = try await noc.waitFor(3)
             let finalEngineering = try await engineering.waitFor(2)

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import EvenkeelTestSupport
 import Foundation
 import Logging
 import NIOPosix
@@ -49,7 +50,8 @@ import Testing
 
     @Test func anOpeningGoesToEveryMatchingRouteOnceAndIsInTheTimeline() async throws {
         let noc = try await RecordingReceiver.start(), engineering = try await RecordingReceiver.start()
-        defer { Task { await noc.stop(); await engineering.stop() } }
+        let teardown = Teardown { await noc.stop(); await engineering.stop() }
+        defer { teardown.runIfForgotten() }
         let settings = NotifySettings(
             receivers: [Self.webhook("noc", noc, .noc), Self.webhook("eng", engineering, .engineering)],
             routes: [
@@ -75,11 +77,13 @@ import Testing
         let stored = try #require(try await rig.store.incident(id: incident.id))
         #expect(stored.timeline.filter { $0.kind == "notified" }.count == 2)
         try await rig.shutdown()
+        await teardown.run()
     }
 
     @Test func aFailingReceiverIsRetriedHonouringRetryAfterAndARefusalIsGivenUp() async throws {
         let receiver = try await RecordingReceiver.start()
-        defer { Task { await receiver.stop() } }
+        let teardown = Teardown { await receiver.stop() }
+        defer { teardown.runIfForgotten() }
         let settings = NotifySettings(receivers: [Self.webhook("hook", receiver, .engineering)], routes: [NotifyRoute(receivers: ["hook"])])
         let rig = try await Rig(settings)
         receiver.answer(503, headers: [("Retry-After", "30")])
@@ -111,6 +115,7 @@ import Testing
         #expect(failed.lastError == "HTTP 400")
         #expect(try await rig.store.incident(id: incident.id)?.timeline.contains { $0.kind == "notify_failed" } == true)
         try await rig.shutdown()
+        await teardown.run()
     }
 
     @Test func theRetryPolicyBacksOffWithJitterUpToItsCapAndOnlyForRetryableAnswers() {
@@ -161,7 +166,8 @@ import Testing
 
     @Test func incidentsOfOneGroupWithinTheGroupWaitGoInOneNotification() async throws {
         let receiver = try await RecordingReceiver.start()
-        defer { Task { await receiver.stop() } }
+        let teardown = Teardown { await receiver.stop() }
+        defer { teardown.runIfForgotten() }
         let settings = NotifySettings(
             receivers: [Self.webhook("hook", receiver, .noc)],
             routes: [NotifyRoute(receivers: ["hook"], groupBy: ["diagnosis"], groupWait: .seconds(5))])
@@ -176,11 +182,13 @@ import Testing
         #expect((body["alerts"] as? [Any])?.count == 2)
         #expect((body["groupLabels"] as? [String: String]) == ["diagnosis": "config_skew"])
         try await rig.shutdown()
+        await teardown.run()
     }
 
     @Test func aPersonsActionIsToldToTheOtherTeam() async throws {
         let noc = try await RecordingReceiver.start(), engineering = try await RecordingReceiver.start()
-        defer { Task { await noc.stop(); await engineering.stop() } }
+        let teardown = Teardown { await noc.stop(); await engineering.stop() }
+        defer { teardown.runIfForgotten() }
         let settings = NotifySettings(
             receivers: [Self.webhook("noc", noc, .noc), Self.webhook("eng", engineering, .engineering)],
             routes: [NotifyRoute(receivers: ["noc", "eng"])])
@@ -196,5 +204,6 @@ import Testing
         let annotations = ((noc.received.last?.json as? [String: Any])?["alerts"] as? [[String: Any]])?.first?["annotations"] as? [String: String]
         #expect(annotations?["description"]?.contains("bob") == true)
         try await rig.shutdown()
+        await teardown.run()
     }
 }

@@ -18,7 +18,7 @@ extension WatchEndToEnd {
             let fixture = try await WatchFixture(fromFile: true)
             try await fixture.warmUp()
             let original = fixture.balancer.runtime.generation.hash
-            #expect(try fixture.reloadFile(algorithm: Self.hashed).result == .applied)
+            #expect(try await fixture.reloadFile(algorithm: Self.hashed).result == .applied)
             let (incident, _) = try #require(try await fixture.waitForIncident(.configSkew), "no config_skew incident")
             #expect(incident.configChange?.previousHash == original)
 
@@ -48,7 +48,7 @@ extension WatchEndToEnd {
             let original = fixture.balancer.runtime.generation.hash
             let clock = ContinuousClock()
             let start = clock.now
-            let reloaded = try fixture.reloadFile(algorithm: Self.hashed)
+            let reloaded = try await fixture.reloadFile(algorithm: Self.hashed)
             #expect(reloaded.result == .applied)
             #expect(fixture.balancer.runtime.generation.hash != original, "\(reloaded)")
             var rolledBack: Duration?

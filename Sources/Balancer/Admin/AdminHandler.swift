@@ -74,7 +74,7 @@ final class AdminHandler: ChannelInboundHandler {
         case (.POST, "/admin/reload"):
             let promise = context.eventLoop.makePromise(of: ReloadEvent.self)
             let balancer = self.balancer
-            Task { promise.succeed(balancer.reload(trigger: "admin")) }
+            Task { promise.succeed(await balancer.reload(trigger: "admin")) }
             promise.futureResult.assumeIsolated().whenSuccess { event in
                 let status: HTTPResponseStatus = event.result == .refused ? .unprocessableEntity : .ok
                 self.respond(context: context, status: status, type: "application/json", body: Self.json(event), close: !keepAlive)
@@ -88,7 +88,7 @@ final class AdminHandler: ChannelInboundHandler {
             let hash = query["to"]
             Task {
                 do throws(LoadBalancer.RollbackError) {
-                    promise.succeed(.success(try balancer.rollback(to: hash)))
+                    promise.succeed(.success(try await balancer.rollback(to: hash)))
                 } catch {
                     promise.succeed(.failure(error))
                 }

@@ -80,7 +80,8 @@ final class SignalReloader {
     private init(balancer: LoadBalancer) {
         signal(SIGHUP, SIG_IGN)
         source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
-        source.setEventHandler { balancer.reload(trigger: "sighup") }
+        // The handler only queues the reload: the work runs on the balancer's reload queue, one at a time.
+        source.setEventHandler { balancer.queueReload(trigger: "sighup") }
     }
 
     /// A reloader whose signal source is registered with the system. Dispatch registers a source after `resume()`

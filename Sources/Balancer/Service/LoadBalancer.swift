@@ -25,13 +25,21 @@ public final class LoadBalancer: Sendable {
     let proxy: ProxyServer
     let admin = AdminServer()
     private let healthTask = Mutex<Task<Void, Never>?>(nil)
-    private let reloading = Mutex<Void>(())
+    /// Reloads and rollbacks run here, one at a time and in the order asked: off the event loops, off the
+    /// caller's task (they read files and run the checker's simulation), and off the SIGHUP handler.
+    private let reloads: DispatchQueue
+    private static let reloadQueueKey = DispatchSpecificKey<Bool>()
+
+    /// Whether the caller runs on a balancer's reload queue (where reloads, rollbacks and the checker run).
+    package static var isOnReloadQueue: Bool { DispatchQueue.getSpecific(key: reloadQueueKey) == true }
 
     /// Creates a balancer for `configuration`; `configPath` is re-read on reload; `checker` may veto reloads.
     public init(
         configuration: BalancerConfiguration, configPath: String? = nil, checker: ReloadChecker? = nil,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger = Logger(label: "evenkeel.balancer")
     ) {
+        reloads = DispatchQueue(label: "evenkeel.balancer.reloads")
+        reloads.setSpecific(key: Self.reloadQueueKey, value: true)
         metrics = BalancerMetrics()
         runtime = BalancerRuntime(config: configuration, metrics: metrics, log: BalancerLog(logger: logger))
         self.configPath = configPath
@@ -105,9 +113,25 @@ public final class LoadBalancer: Sendable {
         return true
     }
 
-    /// Re-reads ``configPath`` and reloads from it (SIGHUP and `POST /admin/reload`).
+    /// Re-reads ``configPath`` and reloads from it (`POST /admin/reload`), after any reload already asked for.
     @discardableResult
-    public func reload(trigger: String) -> ReloadEvent {
+    public func reload(trigger: String) async -> ReloadEvent {
+        await onReloadQueue { self.reloadNow(trigger: trigger) }
+    }
+
+    /// Queues a reload from ``configPath`` and returns at once (SIGHUP): the event is in ``events`` when done.
+    public func queueReload(trigger: String) {
+        reloads.async { _ = self.reloadNow(trigger: trigger) }
+    }
+
+    /// Runs `work` on the reload queue and waits for its result without holding a thread.
+    private func onReloadQueue<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { finished in
+            reloads.async { finished.resume(returning: work()) }
+        }
+    }
+
+    private func reloadNow(trigger: String) -> ReloadEvent {
         guard let configPath else {
             return record(trigger: trigger, result: .refused, newHash: nil, diff: "", error: "the balancer was not started from a configuration file", warnings: [])
         }
@@ -144,7 +168,18 @@ public final class LoadBalancer: Sendable {
     /// Goes back to the configuration applied before the serving one, or to the kept one with `hash`: through the
     /// same gate as a reload (a rollback the checker refuses is refused), and, once applied, written back to the
     /// configuration file atomically, so the next SIGHUP does not undo it.
-    public func rollback(to hash: String? = nil, trigger: String = "rollback") throws(RollbackError) -> ReloadEvent {
+    public func rollback(to hash: String? = nil, trigger: String = "rollback") async throws(RollbackError) -> ReloadEvent {
+        let outcome = await onReloadQueue { () -> Result<ReloadEvent, RollbackError> in
+            do throws(RollbackError) {
+                return .success(try self.rollbackNow(to: hash, trigger: trigger))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try outcome.get()
+    }
+
+    private func rollbackNow(to hash: String?, trigger: String) throws(RollbackError) -> ReloadEvent {
         guard let configPath else { throw .noConfigurationFile }
         let current = runtime.generation.hash
         guard let target = hash.map({ history.version(hash: $0) }) ?? history.previous(before: current) else {
@@ -157,7 +192,7 @@ public final class LoadBalancer: Sendable {
             return record(trigger: trigger, result: .refused, newHash: target.hash, diff: "", error: "the kept text no longer loads: \(error)", warnings: [])
         }
         return apply(config, text: target.text, trigger: trigger) {
-            // Written under the reload lock, so no SIGHUP reads the file between the swap and the write.
+            // Written on the reload queue, so no SIGHUP reads the file between the swap and the write.
             try Data(target.text.utf8).write(to: URL(fileURLWithPath: configPath), options: .atomic)
         }
     }
@@ -165,16 +200,17 @@ public final class LoadBalancer: Sendable {
     /// Validates and installs `config`: the external checker's errors refuse it; otherwise the new
     /// generation is swapped in atomically and requests in flight finish on the old pools.
     @discardableResult
-    public func reload(to config: BalancerConfiguration, trigger: String) -> ReloadEvent {
-        apply(config, text: nil, trigger: trigger)
+    public func reload(to config: BalancerConfiguration, trigger: String) async -> ReloadEvent {
+        await onReloadQueue { self.apply(config, text: nil, trigger: trigger) }
     }
 
     /// Installs `config` (see ``reload(to:trigger:)``); `text`, when known, is kept in the history; `afterSwap`
-    /// runs under the reload lock once it is serving (its error is reported in the event's `error`).
+    /// runs once it is serving (its error is reported in the event's `error`). Runs on the reload queue only.
     private func apply(
         _ config: BalancerConfiguration, text: String?, trigger: String, afterSwap: () throws -> Void = {}
     ) -> ReloadEvent {
-        reloading.withLock { _ in
+        dispatchPrecondition(condition: .onQueue(reloads))
+        do {
             let old = runtime.generation
             let diff = ConfigDiff(from: old.config, to: config)
             let findings = checker?(config) ?? []

@@ -152,7 +152,7 @@ struct AccessLogProxyTests {
         let rotated = path + ".1"
         try await Task.sleep(for: .milliseconds(300))
         try FileManager.default.moveItem(atPath: path, toPath: rotated)
-        let event = lb.balancer.reload(trigger: "test")
+        let event = await lb.balancer.reload(trigger: "test")
         #expect(event.result == .unchanged)
         _ = try await TestClient.get(port: lb.ports.proxy, "/after")
         await lb.stop()
@@ -173,7 +173,7 @@ struct AccessLogProxyTests {
 
         var broken = config
         broken.accessLog = AccessLogConfig(path: path + "-missing-dir/access.log")
-        let event = lb.balancer.reload(to: broken, trigger: "api")
+        let event = await lb.balancer.reload(to: broken, trigger: "api")
         #expect(event.result == .refused)
         #expect(event.error?.contains("cannot open the access log") == true)
         #expect(lb.balancer.runtime.generation.config.accessLog?.path == path)
@@ -181,7 +181,7 @@ struct AccessLogProxyTests {
         // Without an access log, the file gets nothing more.
         var off = config
         off.accessLog = nil
-        #expect(lb.balancer.reload(to: off, trigger: "api").result == .applied)
+        #expect(await lb.balancer.reload(to: off, trigger: "api").result == .applied)
         _ = try await TestClient.get(port: lb.ports.proxy, "/unlogged")
         await lb.stop()
         #expect(!((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").contains("/unlogged"))

@@ -1,8 +1,10 @@
 import Balancer
 import BalancerAPI
 import BalancerConfig
+import EvenkeelTestSupport
 import Foundation
 import NIOHTTP1
+import Synchronization
 import Testing
 
 @Suite("Admin API, metrics and hot reload", .timeLimit(.minutes(1)))
@@ -34,7 +36,8 @@ struct AdminAndReloadTests {
     @Test func statsReportExpectedAndObservedShares() async throws {
         let a = try await TestBackend.start("a"), b = try await TestBackend.start("b")
         let lb = try await BalancerHarness.start(BalancerHarness.config([a, b], weights: [1, 3]))
-        defer { Task { await lb.stop(); await a.kill(); await b.kill() } }
+        let teardown = Teardown { await lb.stop(); await a.kill(); await b.kill() }
+        defer { teardown.runIfForgotten() }
         _ = try await TestClient(port: lb.ports.proxy).send(Array(repeating: (.GET, "/", [], nil), count: 40))
         let r = try await TestClient.get(port: lb.ports.admin, "/admin/stats")
         #expect(r.status == 200)
@@ -55,12 +58,14 @@ struct AdminAndReloadTests {
         #expect(sources.topClients.map(\.key) == ["127.0.0.1"])
         #expect(sources.topClients.first?.count == 40)
         #expect(sources.topPaths.map(\.key) == ["/"])
+        await teardown.run()
     }
 
     @Test func metricsExposeSharesHistogramsAndReloadCounters() async throws {
         let a = try await TestBackend.start("a")
         let lb = try await BalancerHarness.start(BalancerHarness.config([a]))
-        defer { Task { await lb.stop(); await a.kill() } }
+        let teardown = Teardown { await lb.stop(); await a.kill() }
+        defer { teardown.runIfForgotten() }
         _ = try await TestClient(port: lb.ports.proxy).send(Array(repeating: (.GET, "/", [], nil), count: 3))
         let r = try await TestClient.get(port: lb.ports.admin, "/metrics")
         #expect(r.status == 200)
@@ -78,6 +83,7 @@ struct AdminAndReloadTests {
         ] {
             #expect(r.body.contains(needle), "missing \(needle)")
         }
+        await teardown.run()
     }
 
     @Test func reloadAppliesAValidFileAndRefusesAnInvalidOneWhileServing() async throws {
@@ -85,7 +91,8 @@ struct AdminAndReloadTests {
         let path = try Self.tempFile(Self.yaml([a, b], weights: [1, 1]))
         defer { try? FileManager.default.removeItem(atPath: path) }
         let lb = try await BalancerHarness.start(try BalancerConfigLoader.load(contentsOf: path), configPath: path)
-        defer { Task { await lb.stop(); await a.kill(); await b.kill() } }
+        let teardown = Teardown { await lb.stop(); await a.kill(); await b.kill() }
+        defer { teardown.runIfForgotten() }
 
         try Self.yaml([a, b], weights: [1, 4], algorithm: "random").write(toFile: path, atomically: true, encoding: .utf8)
         let applied = try await TestClient(port: lb.ports.admin).send([(.POST, "/admin/reload", [], nil)])[0]
@@ -112,6 +119,7 @@ struct AdminAndReloadTests {
         let metrics = try await TestClient.get(port: lb.ports.admin, "/metrics").body
         #expect(metrics.contains(#"evenkeel_config_reload_total{result="applied"} 1"#))
         #expect(metrics.contains(#"evenkeel_config_reload_total{result="refused"} 1"#))
+        await teardown.run()
     }
 
     @Test func externalCheckerCanVetoAReloadAndAddWarnings() async throws {
@@ -122,24 +130,61 @@ struct AdminAndReloadTests {
                 : [ReloadFinding(severity: .warning, message: "single backend")]
         }
         let lb = try await BalancerHarness.start(BalancerHarness.config([a]), checker: checker)
-        defer { Task { await lb.stop(); await a.kill() } }
+        let teardown = Teardown { await lb.stop(); await a.kill() }
+        defer { teardown.runIfForgotten() }
         var heavy = lb.balancer.runtime.generation.config
         heavy.pools[0].backends[0].weight = 9
-        let vetoed = lb.balancer.reload(to: heavy, trigger: "api")
+        let vetoed = await lb.balancer.reload(to: heavy, trigger: "api")
         #expect(vetoed.result == .refused)
         #expect(vetoed.error == "weight above 5 skews traffic")
         #expect(lb.balancer.runtime.generation.config.pools[0].backends[0].weight == 1)
         var fine = heavy
         fine.pools[0].backends[0].weight = 2
-        let accepted = lb.balancer.reload(to: fine, trigger: "api")
+        let accepted = await lb.balancer.reload(to: fine, trigger: "api")
         #expect(accepted.result == .applied)
         #expect(accepted.warnings == ["single backend"])
+        await teardown.run()
+    }
+
+    /// Reloads asked for at once run one at a time, each from what the one before installed, on the balancer's
+    /// reload queue (not on the asker's task or an event loop), where the checker's simulation runs too.
+    @Test func concurrentReloadsRunOneAtATimeOnTheReloadQueue() async throws {
+        let a = try await TestBackend.start("a")
+        let offQueue = Atomic<Int>(0)
+        let checker: ReloadChecker = { _ in
+            if !LoadBalancer.isOnReloadQueue { offQueue.add(1, ordering: .relaxed) }
+            return []
+        }
+        let lb = try await BalancerHarness.start(BalancerHarness.config([a]), checker: checker)
+        let teardown = Teardown { await lb.stop(); await a.kill() }
+        defer { teardown.runIfForgotten() }
+        let initial = lb.balancer.runtime.generation.hash
+        let base = lb.balancer.runtime.generation.config
+        await withTaskGroup(of: Void.self) { group in
+            for weight in 2...13 {
+                var next = base
+                next.pools[0].backends[0].weight = weight
+                group.addTask { _ = await lb.balancer.reload(to: next, trigger: "api") }
+            }
+        }
+        let applied = lb.balancer.events.all.filter { $0.result == .applied }
+        #expect(applied.count == 12)
+        // A chain: each reload replaced exactly what the one before it installed.
+        var serving = initial
+        for event in applied {
+            #expect(event.previousHash == serving, "reload to \(event.newHash ?? "?") began from \(event.previousHash), not \(serving)")
+            serving = event.newHash ?? serving
+        }
+        #expect(lb.balancer.runtime.generation.hash == serving)
+        #expect(offQueue.load(ordering: .relaxed) == 0, "the checker ran off the reload queue")
+        await teardown.run()
     }
 
     @Test func reloadUnderLoadDropsNoRequest() async throws {
         let a = try await TestBackend.start("a"), b = try await TestBackend.start("b"), c = try await TestBackend.start("c")
         let lb = try await BalancerHarness.start(BalancerHarness.config([a, b]))
-        defer { Task { await lb.stop(); await a.kill(); await b.kill(); await c.kill() } }
+        let teardown = Teardown { await lb.stop(); await a.kill(); await b.kill(); await c.kill() }
+        defer { teardown.runIfForgotten() }
         let base = lb.balancer.runtime.generation.config
         let port = lb.ports.proxy
         let statuses = try await withThrowingTaskGroup(of: [Int].self) { group in
@@ -159,7 +204,7 @@ struct AdminAndReloadTests {
                     if i % 2 == 1 {
                         next.pools[0].backends.append(BackendConfig(name: "c", address: BackendAddress(host: "127.0.0.1", port: c.port)))
                     }
-                    _ = lb.balancer.reload(to: next, trigger: "api")
+                    _ = await lb.balancer.reload(to: next, trigger: "api")
                     try await Task.sleep(for: .milliseconds(15))
                 }
                 return []
@@ -171,12 +216,14 @@ struct AdminAndReloadTests {
         #expect(statuses.count == 200)
         #expect(statuses.allSatisfy { $0 == 200 })
         #expect(lb.balancer.events.all.filter { $0.result == .applied }.count >= 5)
+        await teardown.run()
     }
 
     @Test func drainedBackendGetsNoNewRequests() async throws {
         let a = try await TestBackend.start("a"), b = try await TestBackend.start("b")
         let lb = try await BalancerHarness.start(BalancerHarness.config([a, b]))
-        defer { Task { await lb.stop(); await a.kill(); await b.kill() } }
+        let teardown = Teardown { await lb.stop(); await a.kill(); await b.kill() }
+        defer { teardown.runIfForgotten() }
         let drained = try await TestClient(port: lb.ports.admin).send([(.POST, "/admin/drain?pool=web&backend=a", [], nil)])[0]
         #expect(drained.status == 200)
         let responses = try await TestClient(port: lb.ports.proxy).send(Array(repeating: (.GET, "/", [], nil), count: 10))
@@ -185,6 +232,7 @@ struct AdminAndReloadTests {
         #expect(lb.balancer.stats().pools[0].backends[0].expectedShare == 0)
         let missing = try await TestClient(port: lb.ports.admin).send([(.POST, "/admin/drain?pool=web&backend=zz", [], nil)])[0]
         #expect(missing.status == 404)
+        await teardown.run()
     }
 
     /// Runs `promtool check metrics` on the real output when promtool is installed (it is a Debian package,
@@ -192,11 +240,12 @@ struct AdminAndReloadTests {
     @Test func metricsOutputPassesPromtool() async throws {
         let a = try await TestBackend.start("a"), b = try await TestBackend.start("b")
         let lb = try await BalancerHarness.start(BalancerHarness.config([a, b]))
-        defer { Task { await lb.stop(); await a.kill(); await b.kill() } }
+        let teardown = Teardown { await lb.stop(); await a.kill(); await b.kill() }
+        defer { teardown.runIfForgotten() }
         _ = try await TestClient(port: lb.ports.proxy).send(Array(repeating: (.GET, "/", [], nil), count: 5) + [(.GET, "/status/503", [], nil)])
         var next = lb.balancer.runtime.generation.config
         next.pools[0].backends[1].weight = 2
-        _ = lb.balancer.reload(to: next, trigger: "api")
+        _ = await lb.balancer.reload(to: next, trigger: "api")
         let text = try await TestClient.get(port: lb.ports.admin, "/metrics").body
         #expect(text.hasSuffix("\n"))
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
@@ -217,5 +266,6 @@ struct AdminAndReloadTests {
         let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "promtool: \(report)")
+        await teardown.run()
     }
 }

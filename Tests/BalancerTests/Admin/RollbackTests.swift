@@ -1,6 +1,7 @@
 import Balancer
 import BalancerAPI
 import BalancerConfig
+import EvenkeelTestSupport
 import Foundation
 import NIOHTTP1
 import Testing
@@ -35,7 +36,8 @@ struct RollbackTests {
         let original = AdminAndReloadTests.yaml([a, b], weights: [1, 1])
         try files.write(original)
         let lb = try await BalancerHarness.start(try BalancerConfigLoader.load(contentsOf: files.path), configPath: files.path)
-        defer { Task { await lb.stop(); await a.kill(); await b.kill() } }
+        let teardown = Teardown { await lb.stop(); await a.kill(); await b.kill() }
+        defer { teardown.runIfForgotten() }
         let first = lb.balancer.runtime.generation.hash
 
         try files.write(AdminAndReloadTests.yaml([a, b], weights: [1, 4]))
@@ -57,10 +59,11 @@ struct RollbackTests {
         #expect(event.diff.contains("weight web/b 4→1"))
         #expect(lb.balancer.runtime.generation.hash == first)
         #expect(try files.text() == original, "the file says what serves, so a SIGHUP does not undo the rollback")
-        #expect(lb.balancer.reload(trigger: "sighup").result == .unchanged)
+        #expect(await lb.balancer.reload(trigger: "sighup").result == .unchanged)
         #expect(lb.balancer.events.all.last?.trigger == "sighup")
         #expect(lb.balancer.events.all.dropLast().last?.trigger == "rollback")
         #expect(try await TestClient.get(port: lb.ports.proxy, "/").status == 200)
+        await teardown.run()
     }
 
     @Test func theHistorySurvivesARestartAndAnyKeptHashCanBeChosen() async throws {
@@ -74,19 +77,21 @@ struct RollbackTests {
             hashes.append(lb.balancer.runtime.generation.hash)
             for weight in [2, 3] {
                 try files.write(AdminAndReloadTests.yaml([a, b], weights: [1, weight]))
-                #expect(lb.balancer.reload(trigger: "sighup").result == .applied)
+                #expect(await lb.balancer.reload(trigger: "sighup").result == .applied)
                 hashes.append(lb.balancer.runtime.generation.hash)
             }
             await lb.stop()
         }
         // A new process on the same file: it serves weight 3 and still knows the first two.
         let lb = try await BalancerHarness.start(try BalancerConfigLoader.load(contentsOf: files.path), configPath: files.path)
-        defer { Task { await lb.stop(); await a.kill(); await b.kill() } }
+        let teardown = Teardown { await lb.stop(); await a.kill(); await b.kill() }
+        defer { teardown.runIfForgotten() }
         #expect(lb.balancer.history.all.map(\.hash) == hashes, "kept across the restart, the start not recorded twice")
         let answer = try await Self.post(lb.ports.admin, "/admin/rollback?to=\(hashes[0])")
         #expect(answer.status == 200)
         #expect(lb.balancer.runtime.generation.hash == hashes[0])
         #expect(try await Self.post(lb.ports.admin, "/admin/rollback?to=0123456789abcdef").status == 404)
+        await teardown.run()
     }
 
     @Test func aRollbackTheGateRefusesIsRefusedAndChangesNothing() async throws {
@@ -99,10 +104,11 @@ struct RollbackTests {
             config.pools[0].backends.contains { $0.weight > 5 } ? [ReloadFinding(severity: .error, message: "EK101: weight 9 skews traffic")] : []
         }
         let lb = try await BalancerHarness.start(try BalancerConfigLoader.load(contentsOf: files.path), configPath: files.path, checker: checker)
-        defer { Task { await lb.stop(); await a.kill(); await b.kill() } }
+        let teardown = Teardown { await lb.stop(); await a.kill(); await b.kill() }
+        defer { teardown.runIfForgotten() }
         let fixed = AdminAndReloadTests.yaml([a, b], weights: [1, 1])
         try files.write(fixed)
-        #expect(lb.balancer.reload(trigger: "sighup").result == .applied)
+        #expect(await lb.balancer.reload(trigger: "sighup").result == .applied)
         let serving = lb.balancer.runtime.generation.hash
 
         let answer = try await Self.post(lb.ports.admin, "/admin/rollback")
@@ -110,6 +116,7 @@ struct RollbackTests {
         #expect(answer.body.contains("EK101"))
         #expect(lb.balancer.runtime.generation.hash == serving)
         #expect(try files.text() == fixed, "a refused rollback leaves the file alone")
+        await teardown.run()
     }
 
     @Test func stateChangingCallsNeedTheAdminTokenWhenOneIsConfigured() async throws {
@@ -121,7 +128,8 @@ struct RollbackTests {
             AdminAndReloadTests.yaml([a], weights: [1]).replacingOccurrences(
                 of: "admin: {address: 127.0.0.1, port: 0}", with: "admin: {address: 127.0.0.1, port: 0, token_file: admin-token}"))
         let lb = try await BalancerHarness.start(try BalancerConfigLoader.load(contentsOf: files.path), configPath: files.path)
-        defer { Task { await lb.stop(); await a.kill() } }
+        let teardown = Teardown { await lb.stop(); await a.kill() }
+        defer { teardown.runIfForgotten() }
         for path in ["/admin/reload", "/admin/rollback", "/admin/drain?pool=web&backend=a"] {
             let bare = try await Self.post(lb.ports.admin, path)
             #expect(bare.status == 401, "\(path) without the token")
@@ -131,6 +139,7 @@ struct RollbackTests {
         #expect(lb.balancer.runtime.generation.pools[0].backends[0].status() != .draining, "a refused drain changed nothing")
         #expect(try await Self.post(lb.ports.admin, "/admin/reload", token: "s3cret-token").status == 200)
         #expect(try await TestClient.get(port: lb.ports.admin, "/admin/stats").status == 200, "reading needs no token")
+        await teardown.run()
     }
 
     @Test func withoutATokenOnlyALoopbackAdminListenerTakesChanges() async throws {
@@ -138,10 +147,12 @@ struct RollbackTests {
         var config = BalancerHarness.config([a])
         config.listeners.admin = ListenAddress(host: "0.0.0.0", port: 0)
         let lb = try await BalancerHarness.start(config)
-        defer { Task { await lb.stop(); await a.kill() } }
+        let teardown = Teardown { await lb.stop(); await a.kill() }
+        defer { teardown.runIfForgotten() }
         let refused = try await Self.post(lb.ports.admin, "/admin/reload")
         #expect(refused.status == 401)
         #expect(refused.body.contains("token_file"))
+        await teardown.run()
     }
 
     @Test func rollbacksUnderLoadDropNoRequest() async throws {
@@ -150,7 +161,8 @@ struct RollbackTests {
         defer { files.remove() }
         try files.write(AdminAndReloadTests.yaml([a, b], weights: [1, 1]))
         let lb = try await BalancerHarness.start(try BalancerConfigLoader.load(contentsOf: files.path), configPath: files.path)
-        defer { Task { await lb.stop(); await a.kill(); await b.kill() } }
+        let teardown = Teardown { await lb.stop(); await a.kill(); await b.kill() }
+        defer { teardown.runIfForgotten() }
         let port = lb.ports.proxy
         let statuses = try await withThrowingTaskGroup(of: [Int].self) { group in
             for _ in 0..<4 {
@@ -166,9 +178,9 @@ struct RollbackTests {
                 // Back and forth: a change by reload, then a rollback of it.
                 for i in 0..<5 {
                     try files.write(AdminAndReloadTests.yaml([a, b], weights: [1, i + 2], algorithm: i % 2 == 0 ? "random" : "round_robin"))
-                    _ = lb.balancer.reload(trigger: "sighup")
+                    _ = await lb.balancer.reload(trigger: "sighup")
                     try await Task.sleep(for: .milliseconds(15))
-                    _ = try lb.balancer.rollback()
+                    _ = try await lb.balancer.rollback()
                     try await Task.sleep(for: .milliseconds(15))
                 }
                 return []
@@ -180,5 +192,6 @@ struct RollbackTests {
         #expect(statuses.count == 200)
         #expect(statuses.allSatisfy { $0 == 200 })
         #expect(lb.balancer.events.all.filter { $0.trigger == "rollback" && $0.result == .applied }.count == 5)
+        await teardown.run()
     }
 }

@@ -1,6 +1,7 @@
 @testable import Balancer
 import BalancerAPI
 import BalancerConfig
+import EvenkeelTestSupport
 import NIOHTTP1
 import Synchronization
 import Testing
@@ -98,7 +99,8 @@ struct HealthTests {
         let a = try await TestBackend.start("a"), b = try await TestBackend.start("b")
         let health = HealthConfig(enabled: true, path: "/healthz", interval: .milliseconds(250), timeout: .milliseconds(250), rise: 1, fall: 2)
         let lb = try await BalancerHarness.start(BalancerHarness.config([a, b], health: health))
-        defer { Task { await lb.stop(); await a.kill(); await b.kill() } }
+        let teardown = Teardown { await lb.stop(); await a.kill(); await b.kill() }
+        defer { teardown.runIfForgotten() }
         a.healthy.store(false, ordering: .relaxed)
         while lb.balancer.stats().pools[0].backends[0].state != .down { try await Task.sleep(for: .milliseconds(20)) }
         #expect(lb.balancer.stats().pools[0].backends[0].expectedShare == 0)
@@ -109,5 +111,6 @@ struct HealthTests {
         a.healthy.store(true, ordering: .relaxed)
         while lb.balancer.stats().pools[0].backends[0].state != .healthy { try await Task.sleep(for: .milliseconds(20)) }
         #expect(lb.balancer.stats().pools[0].backends[0].expectedShare > 0)
+        await teardown.run()
     }
 }

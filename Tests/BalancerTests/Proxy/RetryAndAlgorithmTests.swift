@@ -1,6 +1,7 @@
 import Balancer
 import BalancerAPI
 import BalancerConfig
+import EvenkeelTestSupport
 import Foundation
 import NIOHTTP1
 import Synchronization
@@ -17,44 +18,52 @@ struct RetryAndAlgorithmTests {
     @Test func idempotentRequestIsRetriedOnEachBackendAtMostOnce() async throws {
         let backends = try await start(["a", "b", "c"])
         let lb = try await BalancerHarness.start(BalancerHarness.config(backends, retry: RetryConfig(attempts: 5, budgetPercent: 100)))
-        defer { Task { await lb.stop(); for b in backends { await b.kill() } } }
+        let teardown = Teardown { await lb.stop(); for b in backends { await b.kill() } }
+        defer { teardown.runIfForgotten() }
         let r = try await TestClient.get(port: lb.ports.proxy, "/drop")
         #expect(r.status == 502)
         // Three backends, so at most three attempts even though five retries were allowed.
-        #expect(backends.map { $0.requests.load(ordering: .relaxed) } == [1, 1, 1])
+        #expect(backends.map { $0.requestCount } == [1, 1, 1])
         #expect(lb.balancer.stats().pools[0].backends.map(\.retries).reduce(0, +) == 2)
+        await teardown.run()
     }
 
     @Test func nonIdempotentRequestIsNotRetriedAfterItWasSent() async throws {
         let backends = try await start(["a", "b"])
         let lb = try await BalancerHarness.start(BalancerHarness.config(backends))
-        defer { Task { await lb.stop(); for b in backends { await b.kill() } } }
+        let teardown = Teardown { await lb.stop(); for b in backends { await b.kill() } }
+        defer { teardown.runIfForgotten() }
         let r = try await TestClient(port: lb.ports.proxy).send([(.POST, "/drop", [], "payload")])[0]
         #expect(r.status == 502)
-        #expect(backends.map { $0.requests.load(ordering: .relaxed) }.reduce(0, +) == 1)
+        #expect(backends.map { $0.requestCount }.reduce(0, +) == 1)
+        await teardown.run()
     }
 
     @Test func retryBudgetLimitsExtraRequests() async throws {
         let backends = try await start(["a", "b"])
         let lb = try await BalancerHarness.start(BalancerHarness.config(backends, retry: RetryConfig(attempts: 1, budgetPercent: 0)))
-        defer { Task { await lb.stop(); for b in backends { await b.kill() } } }
+        let teardown = Teardown { await lb.stop(); for b in backends { await b.kill() } }
+        defer { teardown.runIfForgotten() }
         // With a 0% budget only the initial allowance of 10 retry tokens is available.
         var total = 0
         for _ in 0..<15 {
             _ = try await TestClient.get(port: lb.ports.proxy, "/drop")
-            total = backends.map { $0.requests.load(ordering: .relaxed) }.reduce(0, +)
+            total = backends.map { $0.requestCount }.reduce(0, +)
         }
         #expect(total == 15 + 10)
+        await teardown.run()
     }
 
     @Test func headRequestsGetNoBody() async throws {
         let backends = try await start(["a"])
         let lb = try await BalancerHarness.start(BalancerHarness.config(backends))
-        defer { Task { await lb.stop(); for b in backends { await b.kill() } } }
+        let teardown = Teardown { await lb.stop(); for b in backends { await b.kill() } }
+        defer { teardown.runIfForgotten() }
         let responses = try await TestClient(port: lb.ports.proxy).send([(.HEAD, "/", [], nil), (.GET, "/", [], nil)])
         #expect(responses[0].status == 200)
         #expect(responses[0].body == "")
         #expect(responses[1].body == "a")
+        await teardown.run()
     }
 
     /// Sends `request` as raw bytes through a balancer in front of one backend, `a`; returns what came back and the
@@ -62,8 +71,11 @@ struct RetryAndAlgorithmTests {
     func rawThroughOneBackend(_ request: String) async throws -> (reply: String, proxyPort: Int) {
         let backends = try await start(["a"])
         let lb = try await BalancerHarness.start(BalancerHarness.config(backends))
-        defer { Task { await lb.stop(); for b in backends { await b.kill() } } }
-        return (try await TestClient.raw(port: lb.ports.proxy, request), lb.ports.proxy)
+        let teardown = Teardown { await lb.stop(); for b in backends { await b.kill() } }
+        defer { teardown.runIfForgotten() }
+        let result = (try await TestClient.raw(port: lb.ports.proxy, request), lb.ports.proxy)
+        await teardown.run()
+        return result
     }
 
     @Test func http10ClientGetsItsResponseAndAClose() async throws {
@@ -110,7 +122,8 @@ struct RetryAndAlgorithmTests {
     @Test func leastConnectionsAvoidsTheBusyBackend() async throws {
         let backends = try await start(["a", "b"])
         let lb = try await BalancerHarness.start(BalancerHarness.config(backends, algorithm: .leastConnections))
-        defer { Task { await lb.stop(); for b in backends { await b.kill() } } }
+        let teardown = Teardown { await lb.stop(); for b in backends { await b.kill() } }
+        defer { teardown.runIfForgotten() }
         // Slow enough that the five requests after it finish first even on a machine busy with the rest of the suite.
         async let slow = TestClient.get(port: lb.ports.proxy, "/slow?ms=8000")
         try await waitForAdmitted(lb.balancer)
@@ -119,12 +132,14 @@ struct RetryAndAlgorithmTests {
         let responses = try await TestClient(port: lb.ports.proxy).send(Array(repeating: (.GET, "/", [], nil), count: 5))
         #expect(responses.allSatisfy { $0.headers["X-Evenkeel-Backend"] != [busy] })
         _ = try await slow
+        await teardown.run()
     }
 
     @Test func consistentHashOnAHeaderPinsEachKeyToOneBackend() async throws {
         let backends = try await start(["a", "b", "c"])
         let lb = try await BalancerHarness.start(BalancerHarness.config(backends, algorithm: .consistentHash(key: .header("X-User"), boundedLoad: nil)))
-        defer { Task { await lb.stop(); for b in backends { await b.kill() } } }
+        let teardown = Teardown { await lb.stop(); for b in backends { await b.kill() } }
+        defer { teardown.runIfForgotten() }
         var seen: [String: Set<String>] = [:]
         for user in 0..<30 {
             let responses = try await TestClient(port: lb.ports.proxy).send(Array(repeating: (.GET, "/", [("x-user", "user-\(user)")], nil), count: 3))
@@ -132,32 +147,38 @@ struct RetryAndAlgorithmTests {
         }
         #expect(seen.values.allSatisfy { $0.count == 1 })
         #expect(Set(seen.values.flatMap { $0 }).count == 3)
+        await teardown.run()
     }
 
     @Test func consistentHashOnACookiePinsTheSession() async throws {
         let backends = try await start(["a", "b", "c"])
         let lb = try await BalancerHarness.start(BalancerHarness.config(backends, algorithm: .consistentHash(key: .cookie("sid"), boundedLoad: nil)))
-        defer { Task { await lb.stop(); for b in backends { await b.kill() } } }
+        let teardown = Teardown { await lb.stop(); for b in backends { await b.kill() } }
+        defer { teardown.runIfForgotten() }
         for session in 0..<10 {
             let responses = try await TestClient(port: lb.ports.proxy).send(Array(repeating: (.GET, "/", [("cookie", "theme=dark; sid=s\(session)")], nil), count: 4))
             #expect(Set(responses.map { $0.headers["X-Evenkeel-Backend"].first ?? "?" }).count == 1)
         }
+        await teardown.run()
     }
 
     @Test func randomServesInProportionToWeight() async throws {
         let backends = try await start(["a", "b"])
         let lb = try await BalancerHarness.start(BalancerHarness.config(backends, weights: [1, 3], algorithm: .random))
-        defer { Task { await lb.stop(); for b in backends { await b.kill() } } }
+        let teardown = Teardown { await lb.stop(); for b in backends { await b.kill() } }
+        defer { teardown.runIfForgotten() }
         let responses = try await TestClient(port: lb.ports.proxy).send(Array(repeating: (.GET, "/", [], nil), count: 400))
         #expect(responses.allSatisfy { $0.status == 200 })
-        let counts = backends.map { $0.requests.load(ordering: .relaxed) }
+        let counts = backends.map { $0.requestCount }
         #expect(counts[0] > 50 && counts[0] < 150, "\(counts)")
+        await teardown.run()
     }
 
     @Test func p2cSpreadsConcurrentLoad() async throws {
         let backends = try await start(["a", "b"])
         let lb = try await BalancerHarness.start(BalancerHarness.config(backends, algorithm: .p2cEWMA))
-        defer { Task { await lb.stop(); for b in backends { await b.kill() } } }
+        let teardown = Teardown { await lb.stop(); for b in backends { await b.kill() } }
+        defer { teardown.runIfForgotten() }
         let port = lb.ports.proxy
         let statuses = try await withThrowingTaskGroup(of: [Int].self) { group in
             for _ in 0..<4 {
@@ -168,25 +189,29 @@ struct RetryAndAlgorithmTests {
             return all
         }
         #expect(statuses.count == 100 && statuses.allSatisfy { $0 == 200 })
-        #expect(backends.allSatisfy { $0.requests.load(ordering: .relaxed) > 0 })
+        #expect(backends.allSatisfy { $0.requestCount > 0 })
+        await teardown.run()
     }
 
     @Test func clientConnectionsBeyondTheLimitAreRefused() async throws {
         let backends = try await start(["a"])
         let lb = try await BalancerHarness.start(BalancerHarness.config(backends, limits: LimitsConfig(maxClientConnections: 1)))
-        defer { Task { await lb.stop(); for b in backends { await b.kill() } } }
+        let teardown = Teardown { await lb.stop(); for b in backends { await b.kill() } }
+        defer { teardown.runIfForgotten() }
         async let holder = TestClient.get(port: lb.ports.proxy, "/slow?ms=400")
         try await waitForAdmitted(lb.balancer)
         // The extra connection is closed at once: either an empty read or a reset, never a response.
         let second = try? await TestClient.raw(port: lb.ports.proxy, "GET / HTTP/1.1\r\nhost: x\r\n\r\n")
         #expect(second == nil || second == "")
         #expect(try await holder.status == 200)
+        await teardown.run()
     }
 
     @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
         let backends = try await start(["a"])
         let lb = try await BalancerHarness.start(BalancerHarness.config(backends))
-        defer { Task { await lb.stop(); for b in backends { await b.kill() } } }
+        let teardown = Teardown { await lb.stop(); for b in backends { await b.kill() } }
+        defer { teardown.runIfForgotten() }
         let reply = try await TestClient.raw(
             port: lb.ports.proxy,
             "GET /slow?ms=50 HTTP/1.1\r\nhost: x\r\nx-request-id: first\r\n\r\n"
@@ -197,5 +222,6 @@ struct RetryAndAlgorithmTests {
         let third = try #require(reply.range(of: "x-req-x-request-id: third"))
         #expect(first.lowerBound < second.lowerBound && second.lowerBound < third.lowerBound)
         #expect(reply.components(separatedBy: "HTTP/1.1 200 OK").count == 4)
+        await teardown.run()
     }
 }

@@ -1,6 +1,7 @@
 @testable import Balancer
 import BalancerAPI
 import BalancerConfig
+import EvenkeelTestSupport
 import Glibc
 import Logging
 import NIOCore
@@ -67,7 +68,8 @@ struct BalancerLogTests {
         let health = HealthConfig(enabled: true, path: "/healthz", interval: .milliseconds(100), timeout: .seconds(3), rise: 2, fall: 2)
         let log = CapturedLog()
         let lb = try await BalancerHarness.start(BalancerHarness.config([a, b], health: health), log: log)
-        defer { Task { await lb.stop(); await a.kill(); await b.kill() } }
+        let teardown = Teardown { await lb.stop(); await a.kill(); await b.kill() }
+        defer { teardown.runIfForgotten() }
         a.healthy.store(false, ordering: .relaxed)
         let down = try await log.waitForLine(containing: "backend down")
         #expect(down.message == "backend down: 2 health check(s) failed in a row, the last: GET /healthz answered 503")
@@ -78,6 +80,7 @@ struct BalancerLogTests {
         #expect(up.message == "backend up: 2 health check(s) passed in a row")
         #expect(up.metadata["backend"] == "a")
         #expect(!log.all.contains { $0.metadata["backend"] == "b" }, "the healthy backend is not mentioned")
+        await teardown.run()
     }
 
     @Test func aBackendThatRefusesConnectionsIsLoggedDownAsUnreachable() async throws {
@@ -89,9 +92,11 @@ struct BalancerLogTests {
             [], health: health, extraBackends: [BackendConfig(name: "gone", address: BackendAddress(host: "127.0.0.1", port: dead))])
         let log = CapturedLog()
         let lb = try await BalancerHarness.start(config, log: log)
-        defer { Task { await lb.stop() } }
+        let teardown = Teardown { await lb.stop() }
+        defer { teardown.runIfForgotten() }
         let down = try await log.waitForLine(containing: "backend down")
         #expect(down.message == "backend down: 1 health check(s) failed in a row, the last: could not connect: Connection refused")
+        await teardown.run()
     }
 
     @Test func aRequestNoBackendCanServeIsLoggedAndAnsweredWithItsRequestID() async throws {
@@ -100,7 +105,8 @@ struct BalancerLogTests {
             [], retry: RetryConfig(attempts: 0), extraBackends: [BackendConfig(name: "gone", address: BackendAddress(host: "127.0.0.1", port: dead))])
         let log = CapturedLog()
         let lb = try await BalancerHarness.start(config, log: log)
-        defer { Task { await lb.stop() } }
+        let teardown = Teardown { await lb.stop() }
+        defer { teardown.runIfForgotten() }
         let reply = try await TestClient.raw(port: lb.ports.proxy, "GET /jobs?q=swift HTTP/1.1\r\nhost: x\r\nx-request-id: probe-7\r\nconnection: close\r\n\r\n")
         #expect(reply.hasPrefix("HTTP/1.1 502"))
         #expect(reply.contains("\r\nx-request-id: probe-7\r\n"), "the client gets the id of the log line: \(reply)")
@@ -110,5 +116,6 @@ struct BalancerLogTests {
         #expect(line.metadata["method"] == "GET")
         #expect(line.metadata["target"] == "/jobs?q=swift")
         #expect(line.metadata["pool"] == "web")
+        await teardown.run()
     }
 }

@@ -52,7 +52,12 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
     /// Runs one statement on the server named by `url` (creating and dropping test databases).
     static func admin(_ url: String, _ statement: String) async throws {
         let store = try PostgresStore(url: url)
-        defer { Task { try? await store.close() } }
-        try await store.execute(unsafeSQL: statement)
+        do {
+            try await store.execute(unsafeSQL: statement)
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        try? await store.close()
     }
 }

@@ -108,10 +108,10 @@ final class WatchFixture: Sendable {
     }
 
     /// Rewrites the configuration file with `algorithm` and reloads it as SIGHUP would.
-    func reloadFile(algorithm: String) throws -> ReloadEvent {
+    func reloadFile(algorithm: String) async throws -> ReloadEvent {
         guard let configPath else { throw CancellationError() }
         try Self.yaml(backends, algorithm: algorithm).write(toFile: configPath, atomically: true, encoding: .utf8)
-        return balancer.reload(trigger: "sighup")
+        return await balancer.reload(trigger: "sighup")
     }
 
     /// Sends GET `url` at `rate` a second until cancelled, each request on its own.
