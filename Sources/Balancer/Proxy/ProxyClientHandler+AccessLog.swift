@@ -32,15 +32,15 @@ extension ProxyClientHandler {
 
     func appendAccessLog(_ record: AccessLogRecord, _ format: AccessLogConfig.Format) {
         bytesSent = 0
-        guard let context else { return }
-        let shard = accessLogShard ?? runtime.accessLog.shard(for: context.eventLoop)
+        guard let eventLoop else { return }
+        let shard = accessLogShard ?? runtime.accessLog.shard(for: eventLoop)
         accessLogShard = shard
         runtime.accessLog.append(record, format: format, to: shard)
     }
 
     /// Time since the request head of the exchange in progress was read, at `now` (read from the clock when nil).
     func elapsed(until now: NIODeadline?) -> Duration? {
-        guard let began = exchangeBegan, let context else { return nil }
-        return .nanoseconds(((now ?? context.eventLoop.now) - began).nanoseconds)
+        guard let began = exchangeBegan, let eventLoop else { return nil }
+        return .nanoseconds(((now ?? eventLoop.now) - began).nanoseconds)
     }
 }

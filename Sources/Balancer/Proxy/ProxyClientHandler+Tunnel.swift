@@ -4,8 +4,9 @@ import NIOCore
 import NIOHTTP1
 import Picking
 
-/// The WebSocket tunnel: after the backend's 101 the exchange passes bytes both ways until either side closes.
-extension ProxyClientHandler {
+/// The switch to a WebSocket tunnel: after the backend's 101 this handler hands the connection to a
+/// ``TunnelHandler`` and leaves the pipeline.
+extension ProxyClientHandler: RemovableChannelHandler {
     func upstreamSwitchedProtocols(_ head: ResponseHead) {
         guard let ex = machine.proxying, let context, let index = ex.backend, let upstream = ex.upstream else { return }
         exchangeTimeout?.disarm()
@@ -19,32 +20,27 @@ extension ProxyClientHandler {
             backendName: ex.pool.backends[index].config.name, keepAlive: true, webSocket: true, into: &responseHead)
         writeResponseHead(context)
         _ = machine.switchedProtocols()
+        let timeouts = ex.generation.config.timeouts
+        let tunnel = TunnelHandler(upstream: upstream, idleTimeout: TimeAmount(timeouts.tunnel), closeGrace: TimeAmount(timeouts.idle)) { bytes in
+            // The tunnel is over: its slot goes back and its access log line is written.
+            ex.upstream = nil
+            self.bytesSent += bytes
+            self.releaseSlot(ex, latency: nil)
+            self.logAccess(ex, status: ex.responseStatus, outcome: .tunnel)
+        }
+        upstream.tunnel(to: tunnel)
         // Bytes the client sent behind its request belong to the new protocol.
-        if let early = reader.takeBuffered() {
+        let early = reader.takeBuffered()
+        do {
+            try context.pipeline.syncOperations.addHandler(tunnel, position: .after(self))
+        } catch {
+            context.close(promise: nil)
+            return
+        }
+        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+        if let early {
             upstream.send(early)
             upstream.flush()
         }
-        moveTunnelDeadline(ex)
-        resumeClientReading()
-    }
-
-    func upstreamTunnelled(_ bytes: ByteBuffer) {
-        guard let ex = machine.tunnel, let context else { return }
-        moveTunnelDeadline(ex)
-        bytesSent += bytes.readableBytes
-        context.write(wrapOutboundOut(bytes), promise: nil)
-    }
-
-    func upstreamTunnelClosed() {
-        guard let ex = machine.tunnel, let context else { return }
-        ex.upstream = nil
-        releaseSlot(ex, latency: nil)
-        logAccess(ex, status: ex.responseStatus, outcome: .tunnel)
-        closeWhenWritten(context)
-    }
-
-    /// Bytes passed through the tunnel: it closes `timeouts.tunnel` after the last of them.
-    func moveTunnelDeadline(_ ex: ProxyExchange) {
-        exchangeTimeout?.arm(in: TimeAmount(ex.generation.config.timeouts.tunnel))
     }
 }

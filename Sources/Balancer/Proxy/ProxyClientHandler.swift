@@ -18,6 +18,9 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     var machine = ProxyConnectionStateMachine<ProxyExchange>()
     var pendingRead = false
     var context: ChannelHandlerContext?
+    /// The connection's event loop, kept after the handler leaves the pipeline (a tunnel's access log line is
+    /// written after the swap).
+    var eventLoop: (any EventLoop)?
     let runtime: BalancerRuntime
     let connections: UpstreamConnectionPool
     let timeouts: ClientTimeoutHandler
@@ -66,6 +69,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        eventLoop = context.eventLoop
         // Held strongly until `cancel()` on close or removal (see LazyTimeout: no weak references here).
         exchangeTimeout = LazyTimeout(on: context.eventLoop) {
             switch self.machine.timeoutFired() {
@@ -80,15 +84,8 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     // MARK: Client side
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch machine.clientBytesArrived() {
-        case .passThroughTunnel:
-            guard let ex = machine.tunnel else { return }
-            moveTunnelDeadline(ex)
-            ex.upstream?.send(unwrapInboundIn(data))
-        case .readRequests:
-            reader.feed(unwrapInboundIn(data))
-            readRequests()
-        }
+        reader.feed(unwrapInboundIn(data))
+        readRequests()
     }
 
     /// Reads request heads and body bytes from what the client sent, as far as the exchange in progress allows:

@@ -2,25 +2,35 @@ import HTTPWire
 import NIOCore
 
 /// What an upstream connection reports to the client-side handler that currently leases it.
-protocol UpstreamDelegate: AnyObject {
+/// What any user of an upstream connection answers: whether its client can take more, and the reads' rhythm.
+protocol UpstreamPeer: AnyObject {
+    func upstreamReadComplete()
+    func upstreamWritabilityChanged(isWritable: Bool)
+    /// Whether the client can take more response bytes; upstream reads wait while it cannot.
+    var clientIsWritable: Bool { get }
+}
+
+/// The user of a leased connection: one request's response, read off the wire.
+protocol UpstreamDelegate: UpstreamPeer {
     /// The final response head (interim 1xx responses are skipped).
     func upstreamReceivedHead(_ head: ResponseHead, framing: BodyFraming)
     /// Bytes of the response body, framed for the client (chunked framing kept unless dechunking).
     func upstreamReceivedBody(_ bytes: ByteBuffer)
     /// The response is complete.
     func upstreamReceivedEnd()
-    func upstreamReadComplete()
     func upstreamFailed(_ error: any Error)
     /// The backend answered a WebSocket upgrade with `101 Switching Protocols`: from now on the connection is a
-    /// tunnel, and nothing it carries is HTTP.
+    /// tunnel, and nothing it carries is HTTP. The delegate hands it on with ``UpstreamHandler/tunnel(to:)`` (or
+    /// closes it).
     func upstreamSwitchedProtocols(_ head: ResponseHead)
+}
+
+/// The user of a tunnel: bytes as they come, and the end.
+protocol TunnelPeer: UpstreamPeer {
     /// Bytes the backend sent through the tunnel.
     func upstreamTunnelled(_ bytes: ByteBuffer)
     /// The backend's side of the tunnel closed (or failed).
     func upstreamTunnelClosed()
-    func upstreamWritabilityChanged(isWritable: Bool)
-    /// Whether the client can take more response bytes; upstream reads wait while it cannot.
-    var clientIsWritable: Bool { get }
 }
 
 /// The only handler of a keep-alive connection to a backend. While leased it reads the response off the wire
@@ -36,7 +46,7 @@ final class UpstreamHandler: ChannelDuplexHandler {
         case idle
         case leased(any UpstreamDelegate)
         /// Switched to WebSocket; never idle again.
-        case tunnel(any UpstreamDelegate)
+        case tunnel(any TunnelPeer)
         case closed
     }
 
@@ -55,7 +65,7 @@ final class UpstreamHandler: ChannelDuplexHandler {
     private var webSocketAsked = false
     /// The delegate that got events in the current read, told when the read completes even if it has given the
     /// connection back meanwhile (it flushes its client then).
-    private var readDelegate: (any UpstreamDelegate)?
+    private var readDelegate: (any UpstreamPeer)?
     /// The number of the backend's address (``UpstreamAddressID``), its place in the connection pool.
     let addressID: Int
     /// Whether the last response allows another request on this connection.
@@ -129,9 +139,9 @@ final class UpstreamHandler: ChannelDuplexHandler {
         switch state {
         case .leased:
             break
-        case .tunnel(let delegate):
-            readDelegate = delegate
-            delegate.upstreamTunnelled(unwrapInboundIn(data))
+        case .tunnel(let peer):
+            readDelegate = peer
+            peer.upstreamTunnelled(unwrapInboundIn(data))
             return
         case .idle, .closed:
             // Bytes nobody asked for: the connection is out of sync and must not be reused.
@@ -174,16 +184,29 @@ final class UpstreamHandler: ChannelDuplexHandler {
         }
     }
 
-    /// Turns the connection into a tunnel for `delegate` after the backend's `101`, handing it the bytes that came
-    /// behind the head.
+    /// After the backend's `101`: tells `delegate`, which hands the connection on to a tunnel (``tunnel(to:)``),
+    /// then gives the tunnel the bytes that came behind the head.
     private func switchProtocols(_ head: ResponseHead, _ delegate: any UpstreamDelegate) throws(WireError) {
         guard webSocketAsked else { throw .unaskedProtocolSwitch }
         guard head.headers.upgradesToWebSocket else { throw .switchedToAnotherProtocol }
-        state = .tunnel(delegate)
         reusable = false
         delegate.upstreamSwitchedProtocols(head)
-        // The delegate may have closed the connection meanwhile (its client is gone).
-        if case .tunnel = state, let rest = reader.takeBuffered() { delegate.upstreamTunnelled(rest) }
+        switch state {
+        case .tunnel(let peer):
+            readDelegate = peer
+            if let rest = reader.takeBuffered() { peer.upstreamTunnelled(rest) }
+        case .leased:
+            // Nobody took the tunnel: the connection cannot serve HTTP again.
+            close()
+        case .idle, .closed:
+            break
+        }
+    }
+
+    /// Hands a connection whose backend switched protocols to `peer`, for as long as it stays open.
+    func tunnel(to peer: any TunnelPeer) {
+        guard case .leased = state else { return }
+        state = .tunnel(peer)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -193,10 +216,11 @@ final class UpstreamHandler: ChannelDuplexHandler {
         }
     }
 
-    /// Whoever the connection works for now: the delegate of a lease or of a tunnel.
-    private var delegate: (any UpstreamDelegate)? {
+    /// Whoever the connection works for now: the delegate of a lease or the tunnel's peer.
+    private var delegate: (any UpstreamPeer)? {
         switch state {
-        case .leased(let delegate), .tunnel(let delegate): delegate
+        case .leased(let delegate): delegate
+        case .tunnel(let peer): peer
         case .idle, .closed: nil
         }
     }
@@ -217,9 +241,9 @@ final class UpstreamHandler: ChannelDuplexHandler {
     func channelInactive(context: ChannelHandlerContext) {
         idleTimeout?.cancel()
         pool?.forget(self)
-        if case .tunnel(let delegate) = state {
+        if case .tunnel(let peer) = state {
             state = .closed
-            delegate.upstreamTunnelClosed()
+            peer.upstreamTunnelClosed()
         } else if case .leased(let delegate) = state, reader.endOfStream() {
             // A body that runs until the backend closes ends here.
             state = .closed
@@ -241,7 +265,7 @@ final class UpstreamHandler: ChannelDuplexHandler {
         reader.discardBuffered()
         switch previous {
         case .leased(let delegate): delegate.upstreamFailed(error)
-        case .tunnel(let delegate): delegate.upstreamTunnelClosed()
+        case .tunnel(let peer): peer.upstreamTunnelClosed()
         case .idle, .closed: break
         }
     }

@@ -50,8 +50,6 @@ struct HandlerLifetimeTests {
                 func upstreamFailed(_ error: any Error) {}
                 func upstreamWritabilityChanged(isWritable: Bool) {}
                 func upstreamSwitchedProtocols(_ head: ResponseHead) {}
-                func upstreamTunnelled(_ bytes: ByteBuffer) {}
-                func upstreamTunnelClosed() {}
                 var clientIsWritable: Bool { true }
             }
             let delegate = Nobody()
@@ -59,5 +57,23 @@ struct HandlerLifetimeTests {
             handler.makeIdle(idleTimeout: .seconds(30), now: .now())
         }
         #expect(freed)
+    }
+
+    @Test func aTunnelWithItsIdleTimerAndTheUpstreamPointingAtItIsFreed() throws {
+        let upstream = UpstreamHandler(addressID: UpstreamAddressID.of("127.0.0.1:9"))
+        final class Count { var value = 0 }
+        let ended = Count()
+        let freed = try freedAfterClose({
+            TunnelHandler(upstream: upstream, idleTimeout: .seconds(60), closeGrace: .seconds(5)) { _ in ended.value += 1 }
+        }) { tunnel, channel, _ throws in
+            // The backend's side refers to the tunnel (as after a 101); bytes pass, and the timer is armed.
+            upstream.tunnel(to: tunnel)
+            tunnel.upstreamTunnelled(ByteBuffer(string: "frame"))
+            #expect(try channel.readOutbound(as: ByteBuffer.self) == nil, "written, not flushed yet")
+            tunnel.upstreamReadComplete()
+            #expect(try channel.readOutbound(as: ByteBuffer.self).map { String(buffer: $0) } == "frame")
+        }
+        #expect(freed)
+        #expect(ended.value == 1, "the tunnel's end is reported once")
     }
 }

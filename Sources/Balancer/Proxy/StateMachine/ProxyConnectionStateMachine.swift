@@ -10,14 +10,15 @@ import NIOCore
 /// - a request's body goes to the exchange that read its head, and its end is marked there;
 /// - reading from the client pauses while what it sends has nowhere to go;
 /// - a connection that answered with a close, or whose exchange may not keep it, reads nothing more;
-/// - a tunnel passes bytes both ways until either side closes; nothing is parsed in it.
+/// - after a `101` the connection belongs to a tunnel (``TunnelHandler``); nothing is parsed any more.
 struct ProxyConnectionStateMachine<Exchange: ExchangeProgress> {
     enum State {
         /// Waiting for the next request head.
         case awaitingRequest
         /// A request is being proxied.
         case proxying(Exchange)
-        /// The backend switched the exchange to WebSocket: bytes pass both ways as they are.
+        /// The backend switched the exchange to WebSocket and the connection was handed to a ``TunnelHandler``,
+        /// which relays bytes both ways as they are; nothing more is read here.
         case tunneling(Exchange)
         /// A response with a close was sent (or is being): the rest of the request is dropped.
         case discarding
@@ -51,19 +52,6 @@ struct ProxyConnectionStateMachine<Exchange: ExchangeProgress> {
     func isCurrent(_ exchange: Exchange) -> Bool { proxying === exchange }
 
     // MARK: Reading from the client
-
-    /// What to do with bytes the client just sent.
-    enum ClientBytesAction: Equatable {
-        /// Pass them to the backend as they are (an open tunnel); the tunnel's idle timeout moves on.
-        case passThroughTunnel
-        /// Feed them to the request reader and read requests from it.
-        case readRequests
-    }
-
-    func clientBytesArrived() -> ClientBytesAction {
-        if case .tunneling = state { return .passThroughTunnel }
-        return .readRequests
-    }
 
     /// Whether the request-reading loop takes the reader's next event.
     enum ReadingStep: Equatable {
