@@ -159,6 +159,8 @@ public struct LoadTest: Sendable {
                 try? await channel.closeFuture.get()
             } catch {
                 guard plan.counter.take() else { return }
+                // The first connect failure says why, in the report's failure examples.
+                plan.recorder.noteExample(of: .connect, "\(error)")
                 let now = ContinuousClock.now
                 plan.recorder.record(kind: "connect", intended: now, sent: now, finished: now, outcome: .failure(.connect))
             }

@@ -96,7 +96,7 @@ final class Recorder: Sendable {
     }
 
     /// Keeps `text` as the example of `failure` unless one is kept already: the first fault explains the rest.
-    private func noteExample(of failure: RequestFailure, _ text: String) {
+    func noteExample(of failure: RequestFailure, _ text: String) {
         data.withLock { data in
             if data.failureExamples[failure] == nil { data.failureExamples[failure] = text }
         }
