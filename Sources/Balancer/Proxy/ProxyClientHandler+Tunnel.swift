@@ -19,7 +19,6 @@ extension ProxyClientHandler: RemovableChannelHandler {
             head, clientIsHTTP11: true, chunkedToClient: false, backendHeader: ex.generation.config.backendHeader,
             backendName: ex.pool.backends[index].config.name, keepAlive: true, webSocket: true, into: &responseHead)
         writeResponseHead(context)
-        _ = machine.switchedProtocols()
         let timeouts = ex.generation.config.timeouts
         let tunnel = TunnelHandler(upstream: upstream, idleTimeout: TimeAmount(timeouts.tunnel), closeGrace: TimeAmount(timeouts.idle)) { bytes in
             // The tunnel is over: its slot goes back and its access log line is written.
@@ -28,15 +27,17 @@ extension ProxyClientHandler: RemovableChannelHandler {
             self.releaseSlot(ex, latency: nil)
             self.logAccess(ex, status: ex.responseStatus, outcome: .tunnel)
         }
-        upstream.tunnel(to: tunnel)
-        // Bytes the client sent behind its request belong to the new protocol.
-        let early = reader.takeBuffered()
         do {
             try context.pipeline.syncOperations.addHandler(tunnel, position: .after(self))
         } catch {
+            // Still this handler's exchange: closing releases its slot and logs it.
             context.close(promise: nil)
             return
         }
+        upstream.tunnel(to: tunnel)
+        _ = machine.handedToTunnel()
+        // Bytes the client sent behind its request belong to the new protocol.
+        let early = reader.takeBuffered()
         context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
         if let early {
             upstream.send(early)

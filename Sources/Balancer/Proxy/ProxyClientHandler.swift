@@ -29,9 +29,8 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     var requestIDs = RequestIdentifier()
     /// The response timeout of the exchange in progress: armed when its request is sent upstream, moved on after
     /// every read of a response that is not complete yet, disarmed when the response ends or the attempt fails; so
-    /// it also bounds a backend that stops halfway and a client that stops taking the response. In a tunnel, its
-    /// idle timeout (`timeouts.tunnel`), moved on by every read on either side. On a connection closing once its
-    /// last bytes are written, how long the client gets to take them (`timeouts.idle`).
+    /// it also bounds a backend that stops halfway and a client that stops taking the response. On a connection
+    /// closing once its last bytes are written, how long the client gets to take them (`timeouts.idle`).
     var exchangeTimeout: LazyTimeout?
     /// Cuts the client's bytes into requests. Requests pipelined behind the one in progress wait in it, unparsed,
     /// until that one is answered (reads pause meanwhile).
@@ -163,7 +162,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        machine.exchange?.upstream?.flush()
+        machine.proxying?.upstream?.flush()
         context.fireChannelReadComplete()
     }
 
@@ -185,7 +184,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable { machine.exchange?.upstream?.resumeReading() }
+        if context.channel.isWritable { machine.proxying?.upstream?.resumeReading() }
         context.fireChannelWritabilityChanged()
     }
 
@@ -198,17 +197,13 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         exchangeTimeout?.cancel()
         reader.discardBuffered()
         headHeld = false
-        if let (ex, wasTunnel) = machine.closed() {
+        if let ex = machine.closed() {
             if let upstream = ex.upstream {
                 ex.upstream = nil
                 upstream.close()
             }
             releaseSlot(ex, latency: nil)
-            if wasTunnel {
-                logAccess(ex, status: ex.responseStatus, outcome: .tunnel)
-            } else {
-                logAccess(ex, status: ex.responseStarted ? ex.responseStatus : 499, outcome: ex.cutOff ? .cutOff : .clientClosed)
-            }
+            logAccess(ex, status: ex.responseStarted ? ex.responseStatus : 499, outcome: ex.cutOff ? .cutOff : .clientClosed)
         }
         context.fireChannelInactive()
     }

@@ -18,8 +18,8 @@ struct ProxyConnectionStateMachine<Exchange: ExchangeProgress> {
         /// A request is being proxied.
         case proxying(Exchange)
         /// The backend switched the exchange to WebSocket and the connection was handed to a ``TunnelHandler``,
-        /// which relays bytes both ways as they are; nothing more is read here.
-        case tunneling(Exchange)
+        /// which owns the exchange from then on; this handler has left the pipeline and decides nothing more.
+        case handedToTunnel
         /// A response with a close was sent (or is being): the rest of the request is dropped.
         case discarding
         /// The client connection is gone.
@@ -32,20 +32,6 @@ struct ProxyConnectionStateMachine<Exchange: ExchangeProgress> {
     var proxying: Exchange? {
         if case .proxying(let exchange) = state { return exchange }
         return nil
-    }
-
-    /// The exchange of an open tunnel, if one is.
-    var tunnel: Exchange? {
-        if case .tunneling(let exchange) = state { return exchange }
-        return nil
-    }
-
-    /// The exchange in progress, proxied or tunnelled.
-    var exchange: Exchange? {
-        switch state {
-        case .proxying(let exchange), .tunneling(let exchange): exchange
-        case .awaitingRequest, .discarding, .closed: nil
-        }
     }
 
     /// Whether `exchange` is still the one being proxied: a late callback for an earlier one changes nothing.
@@ -67,7 +53,7 @@ struct ProxyConnectionStateMachine<Exchange: ExchangeProgress> {
         switch state {
         case .discarding, .closed: .discardBuffered
         case .proxying(let exchange) where exchange.requestComplete: .wait
-        case .tunneling: .wait
+        case .handedToTunnel: .wait
         case .awaitingRequest, .proxying: .readNext
         }
     }
@@ -115,9 +101,9 @@ struct ProxyConnectionStateMachine<Exchange: ExchangeProgress> {
         switch state {
         case .proxying(let exchange) where exchange.requestComplete:
             return readerHasBufferedBytes
-        case .proxying(let exchange), .tunneling(let exchange):
+        case .proxying(let exchange):
             return !exchange.upstreamIsWritable
-        case .awaitingRequest, .discarding, .closed:
+        case .awaitingRequest, .handedToTunnel, .discarding, .closed:
             return false
         }
     }
@@ -128,7 +114,7 @@ struct ProxyConnectionStateMachine<Exchange: ExchangeProgress> {
     enum TimeoutAction {
         /// The exchange's response timeout: see ``ExchangeTimeoutVerdict``.
         case exchangeTimedOut(Exchange)
-        /// An idle tunnel, or a client that did not take its last bytes: close.
+        /// A client that did not take its last bytes: close.
         case close
         case nothing
     }
@@ -136,18 +122,17 @@ struct ProxyConnectionStateMachine<Exchange: ExchangeProgress> {
     func timeoutFired() -> TimeoutAction {
         switch state {
         case .proxying(let exchange): .exchangeTimedOut(exchange)
-        case .tunneling, .discarding: .close
-        case .awaitingRequest, .closed: .nothing
+        case .discarding: .close
+        case .awaitingRequest, .handedToTunnel, .closed: .nothing
         }
     }
 
-    /// Graceful shutdown: an idle connection closes now, a busy one after its exchange. A tunnel has no end to wait
-    /// for: it closes now, and a WebSocket client reconnects elsewhere.
+    /// Graceful shutdown: an idle connection closes now, a busy one after its exchange (a tunnel's own handler
+    /// closes it).
     func closesOnQuiesce(readerAtMessageBoundary: Bool) -> Bool {
         switch state {
         case .awaitingRequest: readerAtMessageBoundary
-        case .tunneling: true
-        case .proxying, .discarding, .closed: false
+        case .proxying, .handedToTunnel, .discarding, .closed: false
         }
     }
 
@@ -177,20 +162,17 @@ struct ProxyConnectionStateMachine<Exchange: ExchangeProgress> {
         state = keepAlive ? .awaitingRequest : .discarding
     }
 
-    /// The backend accepted an upgrade: the exchange becomes a tunnel. Returns it, nil when nothing is proxied.
-    mutating func switchedProtocols() -> Exchange? {
+    /// The backend accepted an upgrade and a ``TunnelHandler`` took the connection (and the exchange) over.
+    /// Returns the exchange handed over, nil when nothing is proxied.
+    mutating func handedToTunnel() -> Exchange? {
         guard let exchange = proxying else { return nil }
-        state = .tunneling(exchange)
+        state = .handedToTunnel
         return exchange
     }
 
-    /// The client connection is gone. Returns the exchange it abandons, and whether that was a tunnel.
-    mutating func closed() -> (exchange: Exchange, wasTunnel: Bool)? {
+    /// The client connection is gone. Returns the exchange it abandons, if one was being proxied.
+    mutating func closed() -> Exchange? {
         defer { state = .closed }
-        switch state {
-        case .proxying(let exchange): return (exchange, false)
-        case .tunneling(let exchange): return (exchange, true)
-        case .awaitingRequest, .discarding, .closed: return nil
-        }
+        return proxying
     }
 }
