@@ -42,12 +42,13 @@ public enum StubReply: Sendable {
 /// (`TestBackend`, `BackendPatternServer`, `StubServer`), not here.
 public final class StubHTTPServer: Sendable {
     public let port: Int
-    /// Requests answered (or hung up on) so far.
-    public let requests = Atomic<Int>(0)
-    /// Connections accepted so far.
-    public let accepted = Atomic<Int>(0)
     private let channel: any Channel
-    private let children = Mutex<[ObjectIdentifier: any Channel]>([:])
+    private let shared: StubConnectionShared
+
+    /// Requests answered (or hung up on) so far.
+    public var requestCount: Int { shared.requests.load(ordering: .relaxed) }
+    /// Connections accepted so far.
+    public var acceptedCount: Int { shared.accepted.load(ordering: .relaxed) }
 
     /// Starts listening. `validateOutboundHeaders: false` lets a head no HTTP/1.1 reader may accept go out.
     public static func start(
@@ -64,21 +65,13 @@ public final class StubHTTPServer: Sendable {
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
-        let server = StubHTTPServer(channel: channel)
-        shared.server.withLock { $0 = server }
-        return server
+        return StubHTTPServer(channel: channel, shared: shared)
     }
 
-    private init(channel: any Channel) {
+    private init(channel: any Channel, shared: StubConnectionShared) {
         self.channel = channel
+        self.shared = shared
         self.port = channel.localAddress?.port ?? 0
-    }
-
-    fileprivate func track(_ child: any Channel) {
-        accepted.add(1, ordering: .relaxed)
-        let id = ObjectIdentifier(child)
-        children.withLock { $0[id] = child }
-        child.closeFuture.whenComplete { _ in _ = self.children.withLock { $0.removeValue(forKey: id) } }
     }
 
     /// Stops listening; open connections finish what they are doing.
@@ -89,22 +82,32 @@ public final class StubHTTPServer: Sendable {
     /// Stops listening and drops every open connection, like a crashed process.
     public func kill() async {
         try? await channel.close()
-        for child in children.withLock({ Array($0.values) }) { try? await child.close() }
+        for child in shared.openConnections() { try? await child.close() }
     }
 }
 
-/// What every connection of one server shares: how to answer, and the server to count on.
+/// What every connection of one server shares: how to answer, the counts, and the open connections.
 private final class StubConnectionShared: Sendable {
     let answer: @Sendable (StubRequest) -> StubReply
-    /// Set once the server listens, before any connection can be accepted on it.
-    let server = Mutex<StubHTTPServer?>(nil)
-    private let numbers = Atomic<Int>(0)
+    let requests = Atomic<Int>(0)
+    let accepted = Atomic<Int>(0)
+    private let children = Mutex<[ObjectIdentifier: any Channel]>([:])
 
     init(answer: @escaping @Sendable (StubRequest) -> StubReply) {
         self.answer = answer
     }
 
-    func nextNumber() -> Int { numbers.wrappingAdd(1, ordering: .relaxed).oldValue }
+    /// The next request's number, from 0 across all connections; counts it.
+    func nextNumber() -> Int { requests.wrappingAdd(1, ordering: .relaxed).oldValue }
+
+    func track(_ child: any Channel) {
+        accepted.add(1, ordering: .relaxed)
+        let id = ObjectIdentifier(child)
+        children.withLock { $0[id] = child }
+        child.closeFuture.whenComplete { _ in _ = self.children.withLock { $0.removeValue(forKey: id) } }
+    }
+
+    func openConnections() -> [any Channel] { children.withLock { Array($0.values) } }
 }
 
 private final class StubConnectionHandler: ChannelInboundHandler {
@@ -118,7 +121,7 @@ private final class StubConnectionHandler: ChannelInboundHandler {
     init(shared: StubConnectionShared) { self.shared = shared }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        shared.server.withLock { $0 }?.track(context.channel)
+        shared.track(context.channel)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -132,7 +135,6 @@ private final class StubConnectionHandler: ChannelInboundHandler {
             guard let head else { return }
             self.head = nil
             let request = StubRequest(number: shared.nextNumber(), method: head.method, uri: head.uri, headers: head.headers, body: body)
-            shared.server.withLock { $0 }?.requests.add(1, ordering: .relaxed)
             reply(shared.answer(request), context: context)
         }
     }

@@ -101,14 +101,14 @@ struct HealthTests {
         let lb = try await BalancerHarness.start(BalancerHarness.config([a, b], health: health))
         let teardown = Teardown { await lb.stop(); await a.kill(); await b.kill() }
         defer { teardown.runIfForgotten() }
-        a.healthy.store(false, ordering: .relaxed)
+        a.health.isUp.store(false, ordering: .relaxed)
         while lb.balancer.stats().pools[0].backends[0].state != .down { try await Task.sleep(for: .milliseconds(20)) }
         #expect(lb.balancer.stats().pools[0].backends[0].expectedShare == 0)
         for _ in 0..<6 {
             let r = try await TestClient.get(port: lb.ports.proxy, "/")
             #expect(r.headers["X-Evenkeel-Backend"] != ["a"])
         }
-        a.healthy.store(true, ordering: .relaxed)
+        a.health.isUp.store(true, ordering: .relaxed)
         while lb.balancer.stats().pools[0].backends[0].state != .healthy { try await Task.sleep(for: .milliseconds(20)) }
         #expect(lb.balancer.stats().pools[0].backends[0].expectedShare > 0)
         await teardown.run()

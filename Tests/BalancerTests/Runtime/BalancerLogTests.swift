@@ -70,12 +70,12 @@ struct BalancerLogTests {
         let lb = try await BalancerHarness.start(BalancerHarness.config([a, b], health: health), log: log)
         let teardown = Teardown { await lb.stop(); await a.kill(); await b.kill() }
         defer { teardown.runIfForgotten() }
-        a.healthy.store(false, ordering: .relaxed)
+        a.health.isUp.store(false, ordering: .relaxed)
         let down = try await log.waitForLine(containing: "backend down")
         #expect(down.message == "backend down: 2 health check(s) failed in a row, the last: GET /healthz answered 503")
         #expect(down.metadata["backend"] == "a")
         #expect(down.metadata["address"] == "127.0.0.1:\(a.port)")
-        a.healthy.store(true, ordering: .relaxed)
+        a.health.isUp.store(true, ordering: .relaxed)
         let up = try await log.waitForLine(containing: "backend up")
         #expect(up.message == "backend up: 2 health check(s) passed in a row")
         #expect(up.metadata["backend"] == "a")

@@ -10,30 +10,33 @@ import Synchronization
 /// ms), `/echo` (returns the request body), `/big?bytes=N` (N bytes), `/drop` (closes without answering). Every
 /// response carries `x-backend`, `x-uri` and the request headers it saw as `x-req-NAME`.
 final class TestBackend: Sendable {
+    /// Whether `/healthz` answers 200; shared with the server's answers.
+    final class Health: Sendable {
+        let isUp = Atomic<Bool>(true)
+    }
+
     let name: String
-    let healthy: Atomic<Bool>
+    let health: Health
     private let server: StubHTTPServer
 
     var port: Int { server.port }
     /// Requests answered so far.
-    var requestCount: Int { server.requests.load(ordering: .relaxed) }
+    var requestCount: Int { server.requestCount }
     /// Connections accepted so far.
-    var acceptedCount: Int { server.accepted.load(ordering: .relaxed) }
+    var acceptedCount: Int { server.acceptedCount }
 
     static func start(_ name: String) async throws -> TestBackend {
-        let health = Mutex<TestBackend?>(nil)
+        let health = Health()
         let server = try await StubHTTPServer.start { request in
-            Self.answer(request, name: name, healthy: health.withLock { $0?.healthy.load(ordering: .relaxed) } ?? true)
+            Self.answer(request, name: name, healthy: health.isUp.load(ordering: .relaxed))
         }
-        let backend = TestBackend(name: name, server: server)
-        health.withLock { $0 = backend }
-        return backend
+        return TestBackend(name: name, health: health, server: server)
     }
 
-    private init(name: String, server: StubHTTPServer) {
+    private init(name: String, health: Health, server: StubHTTPServer) {
         self.name = name
+        self.health = health
         self.server = server
-        self.healthy = Atomic(true)
     }
 
     static func answer(_ request: StubRequest, name: String, healthy: Bool) -> StubReply {
