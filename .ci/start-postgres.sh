@@ -12,7 +12,9 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
 fi
 bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 dir=${EVENKEEL_PG_DIR:-/tmp/evenkeel-postgres}
-port=${EVENKEEL_PG_PORT:-55432}
+# Below Linux's ephemeral range (32768-60999): a port inside it can be held by any outgoing connection of the
+# tests (local side), and the server then cannot bind it.
+port=${EVENKEEL_PG_PORT:-25432}
 as_postgres() { runuser -u postgres -- "$@"; }
 case "${1:-}" in
   --status) exec runuser -u postgres -- "$bin/pg_ctl" -D "$dir/data" status ;;
