@@ -214,6 +214,7 @@ let package = Package(
             dependencies: [
                 "ConfigCheck",
                 "EvenkeelTestSupport",
+                "Cluster",
                 "Balancer",
                 "BalancerConfig",
                 "Picking",
@@ -229,6 +230,7 @@ let package = Package(
             dependencies: [
                 "Watch",
                 "Drill",
+                "Cluster",
                 "EvenkeelTestSupport",
                 "Balancer",
                 "BalancerAPI",
@@ -259,6 +261,7 @@ let package = Package(
             dependencies: [
                 "Balancer",
                 "EvenkeelTestSupport",
+                "Cluster",
                 "BalancerAPI",
                 "BalancerConfig",
                 "HTTPWire",
@@ -275,6 +278,7 @@ let package = Package(
             dependencies: [
                 "JobBoard",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "Cluster",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Yams", package: "Yams"),
             ],

@@ -15,7 +15,24 @@ public final class ReplicaProcess: Sendable {
     /// Starts `executable serve` with `arguments` and waits (up to `timeout`) for the replica to say its port.
     /// `echo` passes the replica's output on to this process's standard output.
     /// `port` 0 lets the replica pick one (it reports it).
-    public init(
+    ///
+    /// The wait for the port is on a Dispatch thread, so starting replicas never holds a cooperative thread.
+    public static func start(
+        executable: URL, name: String, arguments: [String], port: Int = 0, timeout: Duration = .seconds(30), echo: Bool = true
+    ) async throws(ReplicaError) -> ReplicaProcess {
+        do {
+            return try await blockingWork {
+                try ReplicaProcess(executable: executable, name: name, arguments: arguments, port: port, timeout: timeout, echo: echo)
+            }
+        } catch let error as ReplicaError {
+            throw error
+        } catch {
+            throw .couldNotStart(name, "\(error)")
+        }
+    }
+
+    /// Starts the replica, blocking the calling thread until it says its port; see `start`.
+    init(
         executable: URL, name: String, arguments: [String], port: Int = 0, timeout: Duration = .seconds(30), echo: Bool = true
     ) throws(ReplicaError) {
         let process = Process()

@@ -60,12 +60,12 @@ final class DrillFleet: Sendable {
         seed.standardOutput = FileHandle.nullDevice
         seed.standardError = FileHandle.nullDevice
         try seed.run()
-        seed.waitUntilExit()
+        await seed.ended()
         guard seed.terminationStatus == 0 else { throw DrillError.setup("evenkeel seed exited with \(seed.terminationStatus)") }
         var started: [ReplicaProcess] = []
         do {
             for index in 1...3 {
-                started.append(try ReplicaProcess(executable: executable, name: "replica-\(index)", arguments: replicaArguments(database), echo: false))
+                started.append(try await ReplicaProcess.start(executable: executable, name: "replica-\(index)", arguments: replicaArguments(database), echo: false))
             }
         } catch {
             for replica in started { replica.kill() }
@@ -154,7 +154,7 @@ final class DrillFleet: Sendable {
         for _ in 0..<20 {
             do {
                 replicas.replace(
-                    try ReplicaProcess(executable: executable, name: name, arguments: Self.replicaArguments(database), port: old.port, echo: false))
+                    try await ReplicaProcess.start(executable: executable, name: name, arguments: Self.replicaArguments(database), port: old.port, echo: false))
                 return
             } catch {
                 lastError = error

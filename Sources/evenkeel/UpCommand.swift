@@ -67,7 +67,7 @@ struct UpCommand: AsyncParsableCommand {
         do {
             for index in 1...replicas {
                 started.append(
-                    try ReplicaProcess(
+                    try await ReplicaProcess.start(
                         executable: executable, name: "replica-\(index)",
                         arguments: ["--db", "sqlite:\(database)", "--trust-forwarded-for"]))
             }
@@ -81,7 +81,10 @@ struct UpCommand: AsyncParsableCommand {
         // The admin API's token for reloads and rollbacks, readable by this user only; Watch uses it to roll back.
         let adminTokenPath = folder.appendingPathComponent("admin-token").path
         if !FileManager.default.fileExists(atPath: adminTokenPath) {
-            FileManager.default.createFile(atPath: adminTokenPath, contents: Data((Operator.newToken() + "\n").utf8), attributes: [.posixPermissions: 0o600])
+            guard
+                FileManager.default.createFile(
+                    atPath: adminTokenPath, contents: Data((Operator.newToken() + "\n").utf8), attributes: [.posixPermissions: 0o600])
+            else { throw ValidationError("could not write the admin token to \(adminTokenPath)") }
         }
         try LocalBalancerConfig.yaml(
             replicas: fleet.map { ($0.name, $0.port) }, proxyPort: port, adminPort: adminPort, accessLogPath: accessLogPath,

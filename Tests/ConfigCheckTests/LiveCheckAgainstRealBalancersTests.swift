@@ -28,7 +28,7 @@ struct LiveCheckAgainstRealBalancersTests {
             """
     }
 
-    static func startNginx(_ body: String, folder: URL, port: Int) throws -> RunningBalancer {
+    static func startNginx(_ body: String, folder: URL, port: Int) async throws -> RunningBalancer {
         let nginx = try #require(RealBalancer.find("nginx"), "nginx is not installed: apt-get install nginx-light (.ci/run installs it)")
         let file = folder.appendingPathComponent("nginx.conf")
         let text = """
@@ -44,7 +44,7 @@ struct LiveCheckAgainstRealBalancersTests {
 
             """
         try text.write(to: file, atomically: true, encoding: .utf8)
-        return try RunningBalancer(
+        return try await RunningBalancer.start(
             program: nginx, arguments: ["-p", folder.path, "-e", "\(folder.path)/error.log", "-c", file.path], folder: folder, waitingFor: port)
     }
 
@@ -53,7 +53,7 @@ struct LiveCheckAgainstRealBalancersTests {
         let proxy = RunningBalancer.freePort()
         let folder = try RealBalancer.temporaryFolder()
         let body = Self.proxy(upstreams, weights: [1, 2, 1], on: proxy)
-        let nginx = try Self.startNginx(body, folder: folder, port: proxy)
+        let nginx = try await Self.startNginx(body, folder: folder, port: proxy)
         defer { nginx.stop() }
         let config = try CheckedConfig.load(path: folder.appendingPathComponent("nginx.conf").path)
         let intended = try IntendedDistribution.of(config, pool: "web", backendHeader: "X-Evenkeel-Backend")
@@ -69,7 +69,7 @@ struct LiveCheckAgainstRealBalancersTests {
         let proxy = RunningBalancer.freePort()
         let folder = try RealBalancer.temporaryFolder()
         let body = Self.proxy(upstreams, weights: [1, 1, 1], algorithm: "ip_hash;", on: proxy)
-        let nginx = try Self.startNginx(body, folder: folder, port: proxy)
+        let nginx = try await Self.startNginx(body, folder: folder, port: proxy)
         defer { nginx.stop() }
         let config = try CheckedConfig.load(path: folder.appendingPathComponent("nginx.conf").path)
         let intended = try IntendedDistribution.of(config, pool: "web", backendHeader: "X-Evenkeel-Backend")
@@ -86,7 +86,7 @@ struct LiveCheckAgainstRealBalancersTests {
         let upstreams = (0..<3).map { _ in RunningBalancer.freePort() }
         let proxy = RunningBalancer.freePort()
         let upstreamFolder = try RealBalancer.temporaryFolder()
-        let nginx = try Self.startNginx(Self.upstreamBlocks(upstreams), folder: upstreamFolder, port: upstreams[2])
+        let nginx = try await Self.startNginx(Self.upstreamBlocks(upstreams), folder: upstreamFolder, port: upstreams[2])
         defer { nginx.stop() }
         let folder = try RealBalancer.temporaryFolder()
         let file = folder.appendingPathComponent("haproxy.cfg")
@@ -109,7 +109,7 @@ struct LiveCheckAgainstRealBalancersTests {
                 server app3 127.0.0.1:\(upstreams[2]) weight 3
 
             """.write(to: file, atomically: true, encoding: .utf8)
-        let balancer = try RunningBalancer(program: haproxy, arguments: ["-db", "-f", file.path], folder: folder, waitingFor: proxy)
+        let balancer = try await RunningBalancer.start(program: haproxy, arguments: ["-db", "-f", file.path], folder: folder, waitingFor: proxy)
         defer { balancer.stop() }
         let intended = try IntendedDistribution.of(try CheckedConfig.load(path: file.path), pool: nil, backendHeader: "X-Evenkeel-Backend")
         #expect(intended.weights == ["app1": 1, "app2": 1, "app3": 3])

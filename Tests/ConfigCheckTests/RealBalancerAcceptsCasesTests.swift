@@ -1,3 +1,4 @@
+import Cluster
 import ConfigCheck
 import Foundation
 import Testing
@@ -11,17 +12,9 @@ enum RealBalancer {
     }
 
     /// Exit status and combined output of `program arguments…`.
-    static func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    static func run(_ program: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let run = try await ChildProgram.run(program, arguments)
+        return (run.status, run.output)
     }
 
     /// A fresh folder for one test's files.
@@ -34,19 +27,19 @@ enum RealBalancer {
 
 @Suite("Every HAProxy and nginx case is a configuration the real balancer accepts")
 struct RealBalancerAcceptsCasesTests {
-    @Test func haproxyAcceptsEveryCase() throws {
+    @Test func haproxyAcceptsEveryCase() async throws {
         let haproxy = try #require(RealBalancer.find("haproxy"), "haproxy is not installed: apt-get install haproxy (.ci/run installs it)")
         let folder = try RealBalancer.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         for (index, example) in DialectCases.haproxyCases.enumerated() {
             let file = folder.appendingPathComponent("case\(index).cfg")
             try example.text.write(to: file, atomically: true, encoding: .utf8)
-            let (status, output) = try RealBalancer.run(haproxy, ["-c", "-f", file.path])
+            let (status, output) = try await RealBalancer.run(haproxy, ["-c", "-f", file.path])
             #expect(status == 0, "haproxy -c refuses '\(example.name)': \(output)")
         }
     }
 
-    @Test func nginxAcceptsEveryCase() throws {
+    @Test func nginxAcceptsEveryCase() async throws {
         let nginx = try #require(RealBalancer.find("nginx"), "nginx is not installed: apt-get install nginx-light (.ci/run installs it)")
         let folder = try RealBalancer.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -55,12 +48,12 @@ struct RealBalancerAcceptsCasesTests {
             // nginx -t also checks the pid and log paths; keep them in the test's folder.
             let text = "pid \(folder.path)/nginx.pid;\nerror_log \(folder.path)/error.log;\n" + example.text
             try text.write(to: file, atomically: true, encoding: .utf8)
-            let (status, output) = try RealBalancer.run(nginx, ["-t", "-q", "-p", folder.path, "-e", "\(folder.path)/error.log", "-c", file.path])
+            let (status, output) = try await RealBalancer.run(nginx, ["-t", "-q", "-p", folder.path, "-e", "\(folder.path)/error.log", "-c", file.path])
             #expect(status == 0, "nginx -t refuses '\(example.name)': \(output)")
         }
     }
 
-    @Test func theExampleConfigurationsInTheDocsAreRealToo() throws {
+    @Test func theExampleConfigurationsInTheDocsAreRealToo() async throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let examples = root.appendingPathComponent("docs/examples")
         let haproxy = try #require(RealBalancer.find("haproxy"), "haproxy is not installed")
@@ -72,13 +65,13 @@ struct RealBalancerAcceptsCasesTests {
         for name in files {
             let path = examples.appendingPathComponent(name).path
             if name.hasSuffix(".cfg") {
-                let (status, output) = try RealBalancer.run(haproxy, ["-c", "-f", path])
+                let (status, output) = try await RealBalancer.run(haproxy, ["-c", "-f", path])
                 #expect(status == 0, "haproxy -c refuses docs/examples/\(name): \(output)")
             } else if name.hasSuffix(".conf") {
                 let text = "pid \(folder.path)/nginx.pid;\nerror_log \(folder.path)/error.log;\n" + (try String(contentsOfFile: path, encoding: .utf8))
                 let copy = folder.appendingPathComponent(name)
                 try text.write(to: copy, atomically: true, encoding: .utf8)
-                let (status, output) = try RealBalancer.run(nginx, ["-t", "-q", "-p", folder.path, "-e", "\(folder.path)/error.log", "-c", copy.path])
+                let (status, output) = try await RealBalancer.run(nginx, ["-t", "-q", "-p", folder.path, "-e", "\(folder.path)/error.log", "-c", copy.path])
                 #expect(status == 0, "nginx -t refuses docs/examples/\(name): \(output)")
             }
         }

@@ -1,35 +1,48 @@
 import Foundation
 import Glibc
 
-/// A real balancer process (nginx or HAProxy) started on 127.0.0.1 for one test, stopped at its end.
-public final class RunningBalancer {
+/// A real peer process (nginx, HAProxy, Alertmanager) started on 127.0.0.1 for one test, stopped at its end.
+///
+/// Neither starting nor stopping holds a cooperative thread: on 2 cores two blocked threads would starve every
+/// other test running beside it.
+public final class RunningBalancer: Sendable {
     public let process: Process
     public let folder: URL
 
-    public init(program: String, arguments: [String], folder: URL, waitingFor port: Int) throws {
+    init(process: Process, folder: URL) {
+        self.process = process
         self.folder = folder
-        process = Process()
+    }
+
+    /// Starts `program arguments…` and returns once it accepts connections on 127.0.0.1:`port` (at most 10 s).
+    public static func start(program: String, arguments: [String], folder: URL, waitingFor port: Int) async throws -> RunningBalancer {
+        let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let deadline = Date().addingTimeInterval(10)
+        let running = RunningBalancer(process: process, folder: folder)
+        let deadline = ContinuousClock.now + .seconds(10)
         while !Self.accepts(port: port) {
-            guard Date() < deadline, process.isRunning else {
-                stop()
+            guard ContinuousClock.now < deadline, process.isRunning else {
+                running.stop()
                 throw RunningBalancerError.didNotStart(program, port)
             }
-            usleep(50_000)
+            try await Task.sleep(for: .milliseconds(50))
         }
+        return running
     }
 
+    /// Sends SIGTERM; the wait for the exit and the removal of the folder happen on a Dispatch thread, so this can
+    /// be called from a `defer`.
     public func stop() {
-        if process.isRunning {
-            process.terminate()
+        let process = process, folder = folder
+        if process.isRunning { process.terminate() }
+        DispatchQueue.global().async {
             process.waitUntilExit()
+            try? FileManager.default.removeItem(at: folder)
         }
-        try? FileManager.default.removeItem(at: folder)
     }
 
     /// A port nothing listens on now.

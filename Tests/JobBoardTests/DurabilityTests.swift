@@ -34,7 +34,7 @@ struct DurabilityTests {
         }
         try await setup.close()
 
-        let server = try ServeProcess(arguments: ["--db", "sqlite:\(path)", "--no-rate-limits"])
+        let server = try await ServeProcess.start(arguments: ["--db", "sqlite:\(path)", "--no-rate-limits"])
         struct Token: Decodable { var token: String }
         struct Created: Decodable { var id: Int64 }
         let employerToken = try JSONDecoder().decode(
@@ -77,7 +77,7 @@ struct DurabilityTests {
             group.addTask {
                 // Kill once the load is well under way.
                 while acknowledgedApplications.all.count < 200 { try await Task.sleep(for: .milliseconds(5)) }
-                server.kill()
+                await server.kill()
             }
             try await group.waitForAll()
         }

@@ -1,3 +1,4 @@
+import Cluster
 import Foundation
 import JobBoard
 import Testing
@@ -8,7 +9,7 @@ struct GracefulShutdownTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("evenkeel-drain-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let server = try ServeProcess(arguments: ["--db", "sqlite:\(directory.path)/jobs.sqlite", "--drain-seconds", "2"])
+        let server = try await ServeProcess.start(arguments: ["--db", "sqlite:\(directory.path)/jobs.sqlite", "--drain-seconds", "2"])
         #expect(try await server.send("GET", "/readyz").0 == 200)
 
         server.terminate()
@@ -20,7 +21,7 @@ struct GracefulShutdownTests {
         #expect(sawDraining, "/readyz never answered 503 after SIGTERM")
         #expect(try await server.send("GET", "/api/v1/jobs").0 == 200, "requests must still be served while draining")
 
-        server.process.waitUntilExit()
+        await server.process.ended()
         #expect(server.process.terminationReason == .exit)
         #expect(server.process.terminationStatus == 0)
     }

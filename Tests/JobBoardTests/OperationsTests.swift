@@ -1,3 +1,4 @@
+import Cluster
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -59,19 +60,7 @@ struct OperationsTests {
         let promtool = try #require(
             ["/usr/bin/promtool", "/usr/local/bin/promtool"].first { FileManager.default.isExecutableFile(atPath: $0) },
             "promtool is not installed: apt-get install prometheus (.ci/run does)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: promtool)
-        process.arguments = ["check", "metrics"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(metrics.utf8))
-        try input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 0, "promtool: \(said)")
+        let check = try await ChildProgram.run(promtool, ["check", "metrics"], input: Data(metrics.utf8))
+        #expect(check.status == 0, "promtool: \(check.output)")
     }
 }

@@ -32,11 +32,13 @@ struct LoadRunTests {
         #expect(report.errorRate == 0)
     }
 
-    /// One connection against a server that holds every answer from 1 s to 2 s after it starts, for 3 s.
+    /// One connection against a server that holds every answer from 1 s to 2 s after it starts, for 6 s: five
+    /// seconds of fast answers, so that even a CPU-starved run (a CI machine measured under 50 requests a second)
+    /// has the samples p99 needs.
     static func closedRunAgainstAStall() async throws -> LoadReport {
         let server = try await StubServer.start(stall: (after: .seconds(1), length: .seconds(1)))
         let report = await LoadTest(
-            host: "127.0.0.1", port: server.port, mix: .single(path: "/"), model: .closed(connections: 1), duration: 3
+            host: "127.0.0.1", port: server.port, mix: .single(path: "/"), model: .closed(connections: 1), duration: 6
         ).run()
         await server.stop()
         return report

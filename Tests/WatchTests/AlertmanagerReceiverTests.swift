@@ -9,7 +9,7 @@ import Testing
 /// Watch's `alertmanager` receiver against a real Alertmanager (Debian's `prometheus-alertmanager`) on 127.0.0.1:
 /// the alert appears with its labels while the incident is open and goes when it resolves.
 @Suite struct AlertmanagerReceiverTests {
-    static func startAlertmanager() throws -> (RunningBalancer, Int) {
+    static func startAlertmanager() async throws -> (RunningBalancer, Int) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("evenkeel-am-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let config = folder.appendingPathComponent("alertmanager.yml")
@@ -19,7 +19,7 @@ import Testing
         guard let program else {
             throw RunningBalancerError.didNotStart("prometheus-alertmanager (not installed: apt-get install prometheus-alertmanager)", port)
         }
-        let running = try RunningBalancer(
+        let running = try await RunningBalancer.start(
             program: program,
             arguments: [
                 "--config.file=\(config.path)", "--storage.path=\(folder.appendingPathComponent("data").path)",
@@ -37,7 +37,7 @@ import Testing
     }
 
     @Test func anIncidentsAlertIsInAlertmanagerWithItsLabelsWhileOpenAndGoneWhenResolved() async throws {
-        let (alertmanager, port) = try Self.startAlertmanager()
+        let (alertmanager, port) = try await Self.startAlertmanager()
         defer { alertmanager.stop() }
         let settings = NotifySettings(
             receivers: [ReceiverSettings(name: "am", kind: .alertmanager, url: "http://127.0.0.1:\(port)", audience: .engineering)],

@@ -1,3 +1,4 @@
+import Cluster
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -60,8 +61,9 @@ extension WatchEndToEnd {
                 browser.standardError = FileHandle.nullDevice
                 try browser.run()
                 defer {
+                    // Its exit is waited for on a Dispatch thread, not on one of the test's cooperative ones.
                     browser.terminate()
-                    browser.waitUntilExit()
+                    Task { await browser.ended() }
                 }
                 var refreshes = 0
                 for _ in 0..<200 where refreshes < 3 {

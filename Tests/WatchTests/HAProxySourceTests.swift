@@ -116,7 +116,7 @@ extension WatchEndToEnd {
                 """
             let file = folder.appendingPathComponent("haproxy.cfg")
             try config.write(to: file, atomically: true, encoding: .utf8)
-            let haproxy = try RunningBalancer(program: program, arguments: ["-f", file.path, "-db"], folder: folder, waitingFor: statsPort)
+            let haproxy = try await RunningBalancer.start(program: program, arguments: ["-f", file.path, "-db"], folder: folder, waitingFor: statsPort)
             defer { haproxy.stop() }
 
             let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)

@@ -106,7 +106,7 @@ extension WatchEndToEnd {
                 """
             let file = folder.appendingPathComponent("nginx.conf")
             try config.write(to: file, atomically: true, encoding: .utf8)
-            let nginx = try RunningBalancer(
+            let nginx = try await RunningBalancer.start(
                 program: program, arguments: ["-p", folder.path, "-e", "\(folder.path)/error.log", "-c", file.path], folder: folder, waitingFor: proxyPort)
             defer { nginx.stop() }
 

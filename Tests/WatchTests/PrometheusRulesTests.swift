@@ -1,3 +1,4 @@
+import Cluster
 import Foundation
 import Testing
 @testable import Watch
@@ -9,21 +10,12 @@ import Testing
         ["/usr/bin/promtool", "/usr/local/bin/promtool"].first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    static func run(_ tool: String, _ arguments: [String], in folder: URL) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    static func run(_ tool: String, _ arguments: [String], in folder: URL) async throws -> (status: Int32, output: String) {
+        let run = try await ChildProgram.run(tool, arguments, in: folder)
+        return (run.status, run.output)
     }
 
-    @Test func theRulesPassPromtoolAndItsSkewAndSurgeTests() throws {
+    @Test func theRulesPassPromtoolAndItsSkewAndSurgeTests() async throws {
         let promtool = try #require(Self.promtool(), "promtool is needed: apt-get install prometheus (scripts/test installs it)")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rules-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -32,10 +24,10 @@ import Testing
         let tests = try #require(Bundle.module.url(forResource: "evenkeel-rules.test", withExtension: "yml", subdirectory: "Resources"))
         try FileManager.default.copyItem(at: tests, to: folder.appendingPathComponent("evenkeel-rules.test.yml"))
 
-        let check = try Self.run(promtool, ["check", "rules", "evenkeel-rules.yml"], in: folder)
+        let check = try await Self.run(promtool, ["check", "rules", "evenkeel-rules.yml"], in: folder)
         #expect(check.status == 0, "\(check.output)")
         #expect(check.output.contains("SUCCESS"))
-        let test = try Self.run(promtool, ["test", "rules", "evenkeel-rules.test.yml"], in: folder)
+        let test = try await Self.run(promtool, ["test", "rules", "evenkeel-rules.test.yml"], in: folder)
         #expect(test.status == 0, "\(test.output)")
     }
 

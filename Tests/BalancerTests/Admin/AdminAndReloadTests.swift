@@ -1,6 +1,7 @@
 import Balancer
 import BalancerAPI
 import BalancerConfig
+import Cluster
 import EvenkeelTestSupport
 import Foundation
 import NIOHTTP1
@@ -253,19 +254,8 @@ struct AdminAndReloadTests {
         }
         let promtool = "/usr/bin/promtool"
         guard FileManager.default.isExecutableFile(atPath: promtool) else { return }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: promtool)
-        process.arguments = ["check", "metrics"]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(text.utf8))
-        try input.fileHandleForWriting.close()
-        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "promtool: \(report)")
+        let check = try await ChildProgram.run(promtool, ["check", "metrics"], input: Data(text.utf8))
+        #expect(check.status == 0, "promtool: \(check.output)")
         await teardown.run()
     }
 }

@@ -1,3 +1,4 @@
+import Cluster
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -14,7 +15,14 @@ final class ServeProcess: Sendable {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("evenkeel")
     }
 
-    init(arguments: [String]) throws {
+    init(process: Process, port: Int) {
+        self.process = process
+        self.port = port
+    }
+
+    /// Starts `evenkeel serve arguments…` and returns once it has said its port. The wait for that line is on a
+    /// Dispatch thread, not on one of the test's cooperative ones.
+    static func start(arguments: [String]) async throws -> ServeProcess {
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = ["serve", "--port", "0", "--drain-seconds", "0"] + arguments
@@ -22,21 +30,22 @@ final class ServeProcess: Sendable {
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        self.process = process
         // The first line names the port: "evenkeel serve: listening on http://127.0.0.1:PORT as NAME".
-        var line = Data()
         let handle = output.fileHandleForReading
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = handle.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
+        let text = try await blockingWork {
+            var line = Data()
+            while !line.contains(UInt8(ascii: "\n")) {
+                let chunk = handle.availableData
+                if chunk.isEmpty { break }
+                line.append(chunk)
+            }
+            return String(decoding: line, as: UTF8.self)
         }
-        let text = String(decoding: line, as: UTF8.self)
         guard let portText = text.split(separator: ":").last?.split(separator: " ").first, let port = Int(portText) else {
             process.terminate()
             throw ServeProcessError.noPort(text)
         }
-        self.port = port
+        return ServeProcess(process: process, port: port)
     }
 
     /// Asks for a graceful shutdown, as a process manager does.
@@ -44,9 +53,9 @@ final class ServeProcess: Sendable {
         Foundation.kill(process.processIdentifier, SIGTERM)
     }
 
-    func kill() {
+    func kill() async {
         Foundation.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        await process.ended()
     }
 
     /// Sends a request and returns the status and body.
