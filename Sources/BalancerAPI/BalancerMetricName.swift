@@ -35,6 +35,14 @@ public enum BalancerMetricName: String, Sendable, CaseIterable {
     case accessLogLines = "access_log_lines"
     /// Access log lines lost (counter).
     case accessLogDroppedLines = "access_log_dropped_lines"
+    /// TLS handshakes on the proxy listener that failed or timed out (counter).
+    case tlsHandshakeFailures = "tls_handshake_failures"
+    /// Client connections by the `protocol` ALPN chose, `h2` or `http/1.1` (counter).
+    case tlsConnections = "tls_connections"
+    /// HTTP/2 streams (requests) clients opened (counter).
+    case http2Streams = "http2_streams"
+    /// HTTP/2 connections the balancer closed because the client broke a limit, by `reason` (counter).
+    case http2LimitClosures = "http2_limit_closures"
 
     /// The namespace every name is exported under.
     public static let namespace = "evenkeel"

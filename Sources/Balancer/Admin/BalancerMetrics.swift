@@ -78,6 +78,20 @@ public final class BalancerMetrics: Sendable {
     /// Updates gauges and counters from `report` and the access log's counts, and renders the Prometheus text
     /// exposition.
     public func render(_ report: StatsReport, accessLog: AccessLogWriter? = nil) -> String {
+        render(report, accessLog: accessLog, edge: nil)
+    }
+
+    func render(_ report: StatsReport, accessLog: AccessLogWriter?, edge: EdgeCounters?) -> String {
+        if let edge {
+            sync(.tlsHandshakeFailures, "TLS handshakes that failed or timed out", [], to: edge.handshakeFailures.load(ordering: .relaxed))
+            sync(.tlsConnections, "TLS client connections by the protocol ALPN chose", [("protocol", "h2")], to: edge.http2Connections.load(ordering: .relaxed))
+            sync(.tlsConnections, "TLS client connections by the protocol ALPN chose", [("protocol", "http/1.1")], to: edge.http1Connections.load(ordering: .relaxed))
+            sync(.http2Streams, "HTTP/2 streams clients opened", [], to: edge.http2Streams.load(ordering: .relaxed))
+            let closures = edge.closuresByBreach
+            for breach in HTTP2LimitBreach.allCases {
+                sync(.http2LimitClosures, "HTTP/2 connections closed because the client broke a limit", [("reason", breach.rawValue)], to: closures[breach] ?? 0)
+            }
+        }
         if let accessLog {
             sync(.accessLogLines, "Lines written to the access log", [], to: accessLog.linesWritten)
             sync(.accessLogDroppedLines, "Access log lines lost: the buffer was full or a write failed", [], to: accessLog.linesDropped)

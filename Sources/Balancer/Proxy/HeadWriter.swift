@@ -11,7 +11,8 @@ import NIOCore
 enum HeadWriter {
     /// The head sent to a backend: the request line as received but HTTP/1.1, fields without hop-by-hop ones,
     /// then `Transfer-Encoding: chunked` for a chunked body, `X-Forwarded-For` (prior values plus the client),
-    /// `X-Forwarded-Proto`, and an `X-Request-ID` unless the client sent one.
+    /// `X-Forwarded-Proto` (`https` when the client's connection is `secure`), and an `X-Request-ID` unless the
+    /// client sent one.
     ///
     /// Fields whose name holds an underscore are dropped unless `keepUnderscoreNames`. A request without `Host`
     /// (HTTP/1.0 allows that) gets `Host: hostIfMissing`, because the HTTP/1.1 request sent on needs one. An
@@ -19,14 +20,14 @@ enum HeadWriter {
     /// `webSocket` the request keeps its `Upgrade` and says `Connection: upgrade`, asking the backend to switch.
     static func upstreamRequest(
         _ head: RequestHead, clientIP: String?, ids: inout RequestIdentifier, keepUnderscoreNames: Bool = false,
-        hostIfMissing: String? = nil, webSocket: Bool = false, into out: inout ByteBuffer
+        hostIfMissing: String? = nil, webSocket: Bool = false, secure: Bool = false, into out: inout ByteBuffer
     ) {
         let hostIfMissing = head.headers.hostCount == 0 && head.authority == nil ? hostIfMissing : nil
         // The request line and the kept fields are copies of the received head, and the prior X-Forwarded-For
         // values with their separators are shorter than the lines they came from, so the received size bounds all
         // of that; the rest is the proxy's own fields: at most 132 bytes of literals and the request id, plus the
         // host and the client address, or for an absolute-form target its authority again in `Host` and a `/`.
-        let bound = head.bytes.readableBytes + 132 + (hostIfMissing?.utf8.count ?? 0) + (clientIP?.utf8.count ?? 0)
+        let bound = head.bytes.readableBytes + 133 + (hostIfMissing?.utf8.count ?? 0) + (clientIP?.utf8.count ?? 0)
             + (head.authority.map { $0.count + 9 } ?? 0) + (webSocket ? connectionUpgrade.utf8CodeUnitCount : 0)
         write(copyingFrom: head.bytes, bound: bound, into: &out) { source, w in
             if let authority = head.authority {
@@ -71,7 +72,7 @@ enum HeadWriter {
                 }
                 w.append("\r\n")
             }
-            w.append("x-forwarded-proto: http\r\n")
+            w.append(secure ? "x-forwarded-proto: https\r\n" : "x-forwarded-proto: http\r\n")
             if !head.headers.hasRequestID {
                 w.append("x-request-id: ")
                 ids.write(into: &w)

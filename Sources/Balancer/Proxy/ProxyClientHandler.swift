@@ -58,7 +58,14 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
     /// This event loop's access log buffer, looked up at the first line the connection logs.
     var accessLogShard: AccessLogWriter.Shard?
 
-    init(runtime: BalancerRuntime, connections: UpstreamConnectionPool, timeouts: ClientTimeoutHandler, shutdown: ShutdownSignal, maxHeadBytes: Int) {
+    /// Whether the client's connection is TLS (requests go on with `X-Forwarded-Proto: https`).
+    let secure: Bool
+
+    init(
+        runtime: BalancerRuntime, connections: UpstreamConnectionPool, timeouts: ClientTimeoutHandler, shutdown: ShutdownSignal, maxHeadBytes: Int,
+        secure: Bool = false
+    ) {
+        self.secure = secure
         self.runtime = runtime
         self.connections = connections
         self.timeouts = timeouts
@@ -258,7 +265,7 @@ final class ProxyClientHandler: ChannelDuplexHandler, UpstreamDelegate {
         HeadWriter.upstreamRequest(
             head, clientIP: clientIP, ids: &requestIDs, keepUnderscoreNames: config.limits.underscoresInHeaders,
             hostIfMissing: head.headers.hostCount == 0 ? Self.authority(of: context.channel.localAddress) : nil,
-            webSocket: head.asksWebSocketUpgrade, into: &requestHead)
+            webSocket: head.asksWebSocketUpgrade, secure: secure, into: &requestHead)
         // The exchange keeps this head for retries; the buffer is free again once the exchange and its write are done.
         let upstreamHead = requestHead
         Self.dropIfLarge(&requestHead)

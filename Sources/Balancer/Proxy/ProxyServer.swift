@@ -6,17 +6,29 @@ import Synchronization
 /// The proxy listener: accepts client connections (bounded by `max_client_connections`), builds each
 /// connection's pipeline, and on shutdown stops accepting and lets open connections finish their exchange.
 final class ProxyServer: Sendable {
-    private let runtime: BalancerRuntime
+    let runtime: BalancerRuntime
     private let group: any EventLoopGroup
     let shutdown = ShutdownSignal()
     private let pools = Mutex<[ObjectIdentifier: NIOLoopBound<UpstreamConnectionPool>]>([:])
     private let clients = Mutex<[ObjectIdentifier: any Channel]>([:])
     private let serverChannel = Mutex<(any Channel)?>(nil)
+    /// The certificates new connections get; nil serves plain HTTP/1.1. Replaced on reload.
+    private let certificates = Mutex<ServedCertificates?>(nil)
+    /// TLS and HTTP/2 events, for `/metrics`.
+    let edge = EdgeCounters()
 
     init(runtime: BalancerRuntime, group: any EventLoopGroup) {
         self.runtime = runtime
         self.group = group
     }
+
+    /// Serves `served` to connections accepted from now on (open ones keep theirs); nil for plain HTTP.
+    func serve(_ served: ServedCertificates?) {
+        certificates.withLock { $0 = served }
+    }
+
+    /// Whether the listener speaks TLS.
+    var servesTLS: Bool { certificates.withLock { $0 != nil } }
 
     /// Binds the listener and returns the bound port.
     func start(host: String, port: Int) async throws -> Int {
@@ -47,6 +59,15 @@ final class ProxyServer: Sendable {
             return
         }
         channel.closeFuture.whenComplete { _ in _ = self.clients.withLock { $0.removeValue(forKey: id) } }
+        if let served = certificates.withLock({ $0 }) {
+            try initializeTLS(channel, served: served)
+        } else {
+            try addHTTP1Handlers(to: channel, secure: false)
+        }
+    }
+
+    /// The handlers of a connection that speaks HTTP/1.1 (over TLS or not) once its bytes are plain.
+    func addHTTP1Handlers(to channel: any Channel, secure: Bool) throws {
         let config = runtime.generation.config
         let timeouts = ClientTimeoutHandler(idle: config.timeouts.idle, headerRead: config.timeouts.headerRead)
         let sync = channel.pipeline.syncOperations
@@ -56,11 +77,11 @@ final class ProxyServer: Sendable {
         try sync.addHandler(
             ProxyClientHandler(
                 runtime: runtime, connections: connectionPool(for: channel.eventLoop), timeouts: timeouts, shutdown: shutdown,
-                maxHeadBytes: config.limits.maxHeaderBytes))
+                maxHeadBytes: config.limits.maxHeaderBytes, secure: secure))
     }
 
     /// The upstream connection pool of `loop`, created on first use (on that loop).
-    private func connectionPool(for loop: any EventLoop) -> UpstreamConnectionPool {
+    func connectionPool(for loop: any EventLoop) -> UpstreamConnectionPool {
         let id = ObjectIdentifier(loop)
         if let bound = pools.withLock({ $0[id] }) { return bound.value }
         let pool = UpstreamConnectionPool(eventLoop: loop)

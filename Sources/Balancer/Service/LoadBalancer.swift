@@ -56,6 +56,7 @@ public final class LoadBalancer: Sendable {
     public func start() async throws -> ListeningPorts {
         let config = runtime.generation.config
         if let accessLog = config.accessLog { try runtime.accessLog.open(path: accessLog.path) }
+        if let tls = config.listeners.proxyTLS { proxy.serve(try ServedCertificates(tls, relativeTo: configFolder)) }
         let proxyPort = try await proxy.start(host: config.listeners.proxy.host, port: config.listeners.proxy.port)
         let adminPort: Int
         do {
@@ -101,7 +102,11 @@ public final class LoadBalancer: Sendable {
     public func stats() -> StatsReport { StatsReport(generation: runtime.generation) }
 
     /// The current `/metrics` text.
-    public func metricsText() -> String { metrics.render(stats(), accessLog: runtime.accessLog) }
+    public func metricsText() -> String { metrics.render(stats(), accessLog: runtime.accessLog, edge: proxy.servesTLS ? proxy.edge : nil) }
+
+    /// The folder relative file names in the configuration are read from: the configuration file's, or the
+    /// working directory when the configuration came from elsewhere.
+    var configFolder: String? { configPath.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path } }
 
     /// Marks a backend draining (or back in service). Returns false if there is no such backend.
     public func setDraining(_ draining: Bool, pool: String, backend: String) -> Bool {
@@ -227,10 +232,21 @@ public final class LoadBalancer: Sendable {
                     return record(trigger: trigger, result: .refused, newHash: config.configHash, diff: diff.description, error: "\(error)", warnings: warnings)
                 }
             }
+            // Read again on every reload, changed or not: renewing a certificate rewrites its files, not the configuration.
+            // A listener started without TLS cannot take it up (nor drop it) until a restart.
+            var certificates: ServedCertificates?
+            if let tls = config.listeners.proxyTLS, proxy.servesTLS {
+                do {
+                    certificates = try ServedCertificates(tls, relativeTo: configFolder)
+                } catch {
+                    return record(trigger: trigger, result: .refused, newHash: config.configHash, diff: diff.description, error: error.description, warnings: warnings)
+                }
+            }
+            if let certificates { proxy.serve(certificates) }
             if config.configHash == old.hash {
                 return record(trigger: trigger, result: .unchanged, newHash: config.configHash, diff: diff.description, error: nil, warnings: warnings)
             }
-            if config.listeners != old.config.listeners {
+            if Self.needsRestart(from: old.config.listeners, to: config.listeners) {
                 warnings.append("listener changes take effect only after a restart")
             }
             runtime.install(config)
@@ -264,6 +280,14 @@ public final class LoadBalancer: Sendable {
 
     /// Whether state-changing admin calls without a token are taken: only on a loopback admin listener.
     var acceptsUnauthenticatedChanges: Bool { Self.isLoopback(runtime.generation.config.listeners.admin.host) }
+
+    /// Whether going from `old` to `new` changes what only a restart applies: addresses, ports, the admin token
+    /// file, or TLS being on or off. New certificates, versions and ALPN apply to new connections at once.
+    static func needsRestart(from old: ListenersConfig, to new: ListenersConfig) -> Bool {
+        var old = old, new = new
+        if old.proxyTLS != nil && new.proxyTLS != nil { old.proxyTLS = new.proxyTLS }
+        return old != new
+    }
 
     static func isLoopback(_ host: String) -> Bool { host == "127.0.0.1" || host == "::1" || host == "localhost" || host.hasPrefix("127.") }
 

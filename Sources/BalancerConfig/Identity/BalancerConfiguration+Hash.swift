@@ -13,6 +13,11 @@ extension BalancerConfiguration {
         add("listeners.proxy", listeners.proxy)
         add("listeners.admin", listeners.admin)
         if let adminTokenFile = listeners.adminTokenFile { add("listeners.admin.token_file", adminTokenFile) }
+        // Only when set, so configurations without TLS keep the hash they had before it existed.
+        if let tls = listeners.proxyTLS {
+            add("listeners.proxy.tls", "\(tls.minimumVersion.rawValue) http2=\(tls.http2)")
+            for (i, pair) in tls.certificates.enumerated() { add("listeners.proxy.tls.certificates[\(i)]", "\(pair.certificate) \(pair.key)") }
+        }
         add("backend_header", backendHeader)
         // Only when set, so configurations without one keep the hash they had before the key existed.
         if let accessLog { add("access_log", "\(accessLog.format.rawValue) \(accessLog.path)") }
@@ -27,6 +32,9 @@ extension BalancerConfiguration {
         add("limits.queue_size", limits.queueSize)
         add("limits.max_client_connections", limits.maxClientConnections)
         add("limits.underscores_in_headers", limits.underscoresInHeaders)
+        if limits.http2MaxConcurrentStreams != LimitsConfig().http2MaxConcurrentStreams {
+            add("limits.http2_max_concurrent_streams", limits.http2MaxConcurrentStreams)
+        }
         for (i, p) in pools.enumerated() {
             let s = "pools[\(i)]"
             add("\(s).name", p.name)

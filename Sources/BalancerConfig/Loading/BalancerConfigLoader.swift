@@ -55,7 +55,12 @@ public enum BalancerConfigLoader {
             known: ["listeners", "pools", "timeouts", "limits", "backend_header", "access_log"])
         var config = BalancerConfiguration(pools: [])
         if let listeners = try reader.child("listeners", known: ["proxy", "admin"]) {
-            config.listeners.proxy = try readListen(listeners, "proxy", default: config.listeners.proxy)
+            config.listeners.proxy = try readListen(listeners, "proxy", default: config.listeners.proxy, extra: ["tls"])
+            if let proxy = try listeners.child("proxy", known: ["address", "port", "tls"]),
+                let tls = try proxy.child("tls", known: ["certificates", "min_version", "http2"])
+            {
+                config.listeners.proxyTLS = try readTLS(tls, file: file)
+            }
             config.listeners.admin = try readListen(listeners, "admin", default: config.listeners.admin, extra: ["token_file"])
             if let admin = try listeners.child("admin", known: ["address", "port", "token_file"]), admin.node("token_file") != nil {
                 let path = try admin.requiredString("token_file")
@@ -75,14 +80,20 @@ public enum BalancerConfigLoader {
                 queue: try t.duration("queue", default: config.timeouts.queue, range: r),
                 tunnel: try t.duration("tunnel", default: config.timeouts.tunnel, range: Duration.seconds(1)...Duration.seconds(86_400)))
         }
-        if let l = try reader.child("limits", known: ["max_header_bytes", "max_body_bytes", "queue_size", "max_client_connections", "underscores_in_headers"]) {
+        if let l = try reader.child("limits", known: [
+                "max_header_bytes", "max_body_bytes", "queue_size", "max_client_connections", "underscores_in_headers",
+                "http2_max_concurrent_streams",
+            ])
+        {
             config.limits = LimitsConfig(
                 maxHeaderBytes: try l.int("max_header_bytes", default: config.limits.maxHeaderBytes, range: 1024...1_048_576),
                 maxBodyBytes: try l.int("max_body_bytes", default: config.limits.maxBodyBytes, range: 0...(1 << 40)),
                 queueSize: try l.int("queue_size", default: config.limits.queueSize, range: 0...1_000_000),
                 maxClientConnections: try l.int(
                     "max_client_connections", default: config.limits.maxClientConnections, range: 1...1_000_000),
-                underscoresInHeaders: try l.bool("underscores_in_headers", default: config.limits.underscoresInHeaders))
+                underscoresInHeaders: try l.bool("underscores_in_headers", default: config.limits.underscoresInHeaders),
+                http2MaxConcurrentStreams: try l.int(
+                    "http2_max_concurrent_streams", default: config.limits.http2MaxConcurrentStreams, range: 1...10_000))
         }
         config.backendHeader = try reader.string("backend_header", default: config.backendHeader)
         if !config.backendHeader.allSatisfy(isTokenCharacter) {
@@ -141,6 +152,31 @@ public enum BalancerConfigLoader {
             throw ConfigError.invalidValue(l.location("address"), key: l.path("address"), value: host, expected: "an IP address or host name")
         }
         return ListenAddress(host: host, port: try l.int("port", default: fallback.port, range: 0...65_535))
+    }
+
+    static func readTLS(_ tls: MappingReader, file: String) throws -> TLSConfig {
+        guard let nodes = try tls.sequence("certificates", expected: "a list of {certificate, key}") else {
+            throw ConfigError.missingKey(tls.location, key: "certificates", section: tls.section)
+        }
+        guard !nodes.isEmpty else {
+            throw ConfigError.invalidValue(tls.location("certificates"), key: tls.path("certificates"), value: "[]", expected: "at least one certificate")
+        }
+        var pairs: [TLSConfig.CertificatePair] = []
+        for (i, node) in nodes.enumerated() {
+            let pair = try MappingReader(node, section: "\(tls.path("certificates"))[\(i)]", file: file, known: ["certificate", "key"])
+            let certificate = try pair.requiredString("certificate"), key = try pair.requiredString("key")
+            for (name, value) in [("certificate", certificate), ("key", key)] where value.isEmpty {
+                throw ConfigError.invalidValue(pair.location(name), key: pair.path(name), value: value, expected: "a PEM file path")
+            }
+            pairs.append(TLSConfig.CertificatePair(certificate: certificate, key: key, location: pair.location))
+        }
+        let versionText = try tls.string("min_version", default: TLSConfig.ProtocolVersion.v1_2.rawValue)
+        guard let version = TLSConfig.ProtocolVersion(rawValue: versionText) else {
+            throw ConfigError.invalidValue(
+                tls.location("min_version"), key: tls.path("min_version"), value: versionText,
+                expected: TLSConfig.ProtocolVersion.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))
+        }
+        return TLSConfig(certificates: pairs, minimumVersion: version, http2: try tls.bool("http2", default: true))
     }
 
     static func isTokenCharacter(_ c: Character) -> Bool {

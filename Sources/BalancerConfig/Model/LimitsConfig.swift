@@ -12,6 +12,9 @@ public struct LimitsConfig: Sendable, Equatable {
     /// a CGI-style backend reads `X_Forwarded_For` as `X-Forwarded-For`, so a client could pass off its own value
     /// beside the one the proxy writes.
     public var underscoresInHeaders: Bool
+    /// Most streams (requests) one HTTP/2 client connection may have open at once; the client is told in its
+    /// SETTINGS, and a stream over it is refused.
+    public var http2MaxConcurrentStreams: Int
 
     /// Creates limits with the documented defaults.
     public init(
@@ -19,12 +22,14 @@ public struct LimitsConfig: Sendable, Equatable {
         maxBodyBytes: Int = 10 * 1024 * 1024,
         queueSize: Int = 100,
         maxClientConnections: Int = 10_000,
-        underscoresInHeaders: Bool = false
+        underscoresInHeaders: Bool = false,
+        http2MaxConcurrentStreams: Int = 100
     ) {
         self.maxHeaderBytes = maxHeaderBytes
         self.maxBodyBytes = maxBodyBytes
         self.queueSize = queueSize
         self.maxClientConnections = maxClientConnections
         self.underscoresInHeaders = underscoresInHeaders
+        self.http2MaxConcurrentStreams = http2MaxConcurrentStreams
     }
 }

@@ -10,6 +10,8 @@ public struct ListenersConfig: Sendable, Equatable {
     /// `Authorization: Bearer TOKEN`; relative to the configuration file's folder. Without one, those calls are
     /// taken only on a loopback admin listener.
     public var adminTokenFile: String?
+    /// TLS on the proxy listener; plain HTTP/1.1 when nil.
+    public var proxyTLS: TLSConfig?
 
     /// Creates the listeners; defaults are `0.0.0.0:8080` for the proxy and `127.0.0.1:9090` for admin.
     public init(
