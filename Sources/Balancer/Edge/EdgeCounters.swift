@@ -35,4 +35,7 @@ enum HTTP2LimitBreach: String, Sendable, CaseIterable {
     case glitches
     /// Stream errors (malformed requests) faster than a working client makes them.
     case streamErrors = "stream_errors"
+    /// More streams open at once than the SETTINGS the client was sent allow (NIOHTTP2 ends the connection with
+    /// PROTOCOL_ERROR; a client that reads the SETTINGS never does this).
+    case concurrentStreams = "concurrent_streams"
 }

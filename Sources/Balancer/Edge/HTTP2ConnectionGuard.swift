@@ -3,8 +3,8 @@ import NIOHTTP2
 import Synchronization
 
 /// Sits behind the HTTP/2 handler on a client connection: counts the streams the client opens, closes the
-/// connection once it has had no open stream for the idle timeout (after a GOAWAY), and counts the limit the client
-/// broke when NIOHTTP2 closes the connection for a flood.
+/// connection once it has had no open stream for the idle timeout (after a GOAWAY), and closes it on a connection
+/// error, after NIOHTTP2's GOAWAY, counting the limit the client broke when the error is a flood.
 final class HTTP2ConnectionGuard: ChannelInboundHandler {
     typealias InboundIn = HTTP2Frame
     typealias InboundOut = HTTP2Frame
@@ -56,6 +56,8 @@ final class HTTP2ConnectionGuard: ChannelInboundHandler {
             breachCounted = true
             counters.countClosure(breach)
         }
+        // NIOHTTP2 has sent GOAWAY for a connection error and leaves closing to the pipeline.
+        context.close(promise: nil)
         context.fireErrorCaught(error)
     }
 
@@ -79,6 +81,7 @@ final class HTTP2ConnectionGuard: ChannelInboundHandler {
         case is NIOHTTP2Errors.ExcessivelyLargeHeaderBlock: .headerListTooLarge
         case is NIOHTTP2Errors.ExcessiveNumberOfGlitches: .glitches
         case is NIOHTTP2Errors.ExcessiveStreamErrors: .streamErrors
+        case is NIOHTTP2Errors.MaxStreamsViolation: .concurrentStreams
         default: nil
         }
     }

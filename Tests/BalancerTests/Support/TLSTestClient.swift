@@ -70,7 +70,8 @@ final class TLSTestClient: Sendable {
             if received.state.withLock({ condition($0) }) { return }
             try await Task.sleep(for: .milliseconds(20))
         }
-        throw TLSTestClientError.timedOut(received: received.state.withLock { $0.bytes.count })
+        let state = received.state.withLock { $0 }
+        throw TLSTestClientError.timedOut(received: state.bytes.count, closed: state.closed, frames: HTTP2Frames.parse(state.bytes).map { "\($0.type)/\($0.flags)@\($0.stream)" + ($0.type == 7 ? " code \($0.payload.suffix(4))" : "") })
     }
 
     func close() async {
@@ -112,10 +113,11 @@ final class TLSTestClient: Sendable {
 }
 
 enum TLSTestClientError: Error, CustomStringConvertible {
-    case timedOut(received: Int)
+    case timedOut(received: Int, closed: Bool, frames: [String])
     var description: String {
         switch self {
-        case .timedOut(let received): "the condition did not hold in time (\(received) bytes received)"
+        case .timedOut(let received, let closed, let frames):
+            "the condition did not hold in time (\(received) bytes received, \(closed ? "closed" : "open"); as HTTP/2 frames type/flags@stream: \(frames.suffix(12)))"
         }
     }
 }
