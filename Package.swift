@@ -99,7 +99,7 @@ let package = Package(
         ),
         .target(
             name: "ConfigCheck",
-            dependencies: ["BalancerConfig", "Picking", "Distribution", "LoadGen", .product(name: "Yams", package: "Yams")],
+            dependencies: ["TLSMaterial", "BalancerConfig", "Picking", "Distribution", "LoadGen", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -233,6 +233,7 @@ let package = Package(
             name: "ConfigCheckTests",
             dependencies: [
                 "ConfigCheck",
+                "TLSMaterial",
                 "EvenkeelTestSupport",
                 "Cluster",
                 "Balancer",

@@ -20,25 +20,18 @@ public struct CertificateFiles: Sendable {
     /// first certificate is not the key's.
     public static func load(certificate: String, key: String, relativeTo folder: String?) throws(CertificateError) -> CertificateFiles {
         let chainPEM = try read(certificate, relativeTo: folder)
-        let keyPEM = try read(key, relativeTo: folder)
-        let documents: [PEMDocument]
-        do {
-            documents = try PEMDocument.parseMultiple(pemString: chainPEM).filter { $0.discriminator == "CERTIFICATE" }
-        } catch {
-            throw .unparsable(path: certificate, what: "a PEM certificate chain", reason: "\(error)")
-        }
-        guard let first = documents.first else {
-            throw .unparsable(path: certificate, what: "a PEM certificate chain", reason: "it holds no CERTIFICATE block")
-        }
-        let leaf: Certificate
-        do {
-            leaf = try Certificate(pemDocument: first)
-        } catch {
-            throw .unparsable(path: certificate, what: "a PEM certificate chain", reason: "\(error)")
-        }
+        let keyPEM = key == certificate ? chainPEM : try read(key, relativeTo: folder)
+        let leaf = try Self.leaf(in: chainPEM, path: certificate)
         let privateKey: Certificate.PrivateKey
         do {
-            privateKey = try Certificate.PrivateKey(pemEncoded: keyPEM)
+            // The key may share its file with the chain (HAProxy's `crt`): the first PRIVATE KEY block is it.
+            let documents = try PEMDocument.parseMultiple(pemString: keyPEM)
+            guard let block = documents.first(where: { $0.discriminator.hasSuffix("PRIVATE KEY") }) else {
+                throw CertificateError.unparsable(path: key, what: "a PEM private key (PKCS#8, RSA or EC)", reason: "it holds no PRIVATE KEY block")
+            }
+            privateKey = try Certificate.PrivateKey(pemEncoded: block.pemString)
+        } catch let error as CertificateError {
+            throw error
         } catch {
             throw .unparsable(path: key, what: "a PEM private key (PKCS#8, RSA or EC)", reason: "\(error)")
         }
@@ -46,6 +39,34 @@ public struct CertificateFiles: Sendable {
             throw .keyMismatch(certificate: certificate, key: key)
         }
         return CertificateFiles(certificatePath: certificate, keyPath: key, chainPEM: chainPEM, keyPEM: keyPEM, leaf: leaf)
+    }
+
+    /// The first certificate of the chain in file `path` (relative to `folder` unless absolute): enough to know its
+    /// names and expiry even when its key is wrong or missing.
+    public static func leaf(of path: String, relativeTo folder: String?) throws(CertificateError) -> Certificate {
+        try leaf(in: try read(path, relativeTo: folder), path: path)
+    }
+
+    /// When the first certificate in file `path` stops being valid.
+    public static func expiry(of path: String, relativeTo folder: String?) throws(CertificateError) -> Date {
+        try leaf(of: path, relativeTo: folder).notValidAfter
+    }
+
+    static func leaf(in chainPEM: String, path: String) throws(CertificateError) -> Certificate {
+        let documents: [PEMDocument]
+        do {
+            documents = try PEMDocument.parseMultiple(pemString: chainPEM).filter { $0.discriminator == "CERTIFICATE" }
+        } catch {
+            throw .unparsable(path: path, what: "a PEM certificate chain", reason: "\(error)")
+        }
+        guard let first = documents.first else {
+            throw .unparsable(path: path, what: "a PEM certificate chain", reason: "it holds no CERTIFICATE block")
+        }
+        do {
+            return try Certificate(pemDocument: first)
+        } catch {
+            throw .unparsable(path: path, what: "a PEM certificate chain", reason: "\(error)")
+        }
     }
 
     /// The host names the certificate is for: its DNS subject alternative names (wildcards as `*.example.com`),

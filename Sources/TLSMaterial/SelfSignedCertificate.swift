@@ -41,8 +41,9 @@ public struct SelfSignedCertificate: Sendable {
                 SubjectAlternativeNames(alternatives)
             },
             issuerPrivateKey: privateKey)
-        certificatePEM = try certificate.serializeAsPEM().pemString
-        keyPEM = try privateKey.serializeAsPEM().pemString
+        // Ending in a newline, as PEM files do, so a chain or a combined file is the texts one after the other.
+        certificatePEM = try certificate.serializeAsPEM().pemString + "\n"
+        keyPEM = try privateKey.serializeAsPEM().pemString + "\n"
     }
 }
 

@@ -44,6 +44,9 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(help: "Requests in the simulated traffic per pool.")
     var simulatedRequests: Int = 20_000
 
+    @Option(help: "Days before a served certificate's expiry from which EK123 warns.")
+    var certificateDays: Int = 21
+
     @Option(help: "Live check: the running balancer, http://HOST:PORT[/PATH].")
     var live: String?
 
@@ -65,6 +68,7 @@ struct CheckCommand: AsyncParsableCommand {
     func validate() throws {
         guard clients >= 1 else { throw ValidationError("--clients must be at least 1") }
         guard (100...10_000_000).contains(simulatedRequests) else { throw ValidationError("--simulated-requests must be 100...10000000") }
+        guard (1...3650).contains(certificateDays) else { throw ValidationError("--certificate-days must be 1...3650") }
         if live == nil {
             guard !paths.isEmpty else { throw ValidationError("name configuration files or folders to check, or --live with --config") }
         } else {
@@ -75,7 +79,8 @@ struct CheckCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let live, let config { return try await runLive(target: live, configPath: config) }
-        let checker = ConfigChecker(traffic: TrafficModel(clients: clients, requests: simulatedRequests))
+        let checker = ConfigChecker(
+            rules: allRules(certificateWarningDays: certificateDays), traffic: TrafficModel(clients: clients, requests: simulatedRequests))
         let report: CheckReport
         do {
             report = try checker.check(paths: paths, dialect: dialect)

@@ -10,7 +10,7 @@ extension CheckedConfig {
         let frontend = CheckedFrontend(
             name: "proxy \(configuration.listeners.proxy)", line: source.line("listeners"),
             maxConnections: configuration.limits.maxClientConnections, maxConnectionsLine: source.line("limits.max_client_connections"),
-            pools: configuration.pools.map(\.name))
+            pools: configuration.pools.map(\.name), tls: configuration.listeners.proxyTLS.map { CheckedTLS(evenkeel: $0, source: source) })
         self.init(dialect: .evenkeel, file: source.file, text: source.text, frontends: [frontend], pools: pools)
     }
 }
@@ -67,5 +67,19 @@ extension PoolAlgorithm {
                 }
             self = .hash(HashPolicy(key: hashKey, placement: .maglev(boundedLoad: bound)))
         }
+    }
+}
+
+extension CheckedTLS {
+    /// The TLS of an Evenkeel proxy listener.
+    init(evenkeel tls: TLSConfig, source: SourceMap) {
+        let legacy = TLSConfig.ProtocolVersion.allCases.filter { $0 >= tls.minimumVersion && $0 < .v1_2 }.map { "TLS \($0.rawValue)" }
+        self.init(
+            certificates: tls.certificates.enumerated().map { index, pair in
+                CertificateFile(
+                    certificate: pair.certificate, key: pair.key,
+                    line: pair.location?.line ?? source.line("listeners.proxy.tls.certificates[\(index)]"))
+            },
+            legacyVersions: legacy, legacyVersionsLine: source.line("listeners.proxy.tls.min_version"))
     }
 }

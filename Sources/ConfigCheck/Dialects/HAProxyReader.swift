@@ -33,6 +33,7 @@ struct HAProxyReader {
 
     func read() throws -> CheckedConfig {
         var globalMaxConnections: (value: Int, line: Int)?
+        var defaultBindMinimumVersion: (version: String, line: Int)?
         var defaults = HAProxySection(kind: .defaults, name: "defaults", line: 1)
         var sections: [HAProxySection] = []
         var current: HAProxySection?
@@ -74,17 +75,21 @@ struct HAProxyReader {
             }
             if inGlobal {
                 if keyword == "maxconn" { globalMaxConnections = (try integer(after: tokens, in: 0...Int(Int32.max)), tokens[0].line) }
+                if keyword == "ssl-default-bind-options", let version = Self.minimumVersion(in: tokens) {
+                    defaultBindMinimumVersion = (version, tokens[0].line)
+                }
                 continue
             }
             if inOtherSection || current == nil { continue }
-            try apply(tokens, to: &current!)
+            try apply(tokens, to: &current!, defaultBindMinimumVersion: defaultBindMinimumVersion)
         }
         close()
         return model(sections: sections, globalMaxConnections: globalMaxConnections)
     }
 
-    /// Applies one keyword line of a proxy section.
-    func apply(_ tokens: [ConfigToken], to section: inout HAProxySection) throws {
+    /// Applies one keyword line of a proxy section; `defaultBindMinimumVersion` is the global
+    /// `ssl-default-bind-options ssl-min-ver`, if one was written.
+    func apply(_ tokens: [ConfigToken], to section: inout HAProxySection, defaultBindMinimumVersion: (version: String, line: Int)? = nil) throws {
         let keyword = tokens[0].text
         let line = tokens[0].line
         switch keyword {
@@ -158,11 +163,40 @@ struct HAProxyReader {
         case "default_backend":
             guard tokens.count > 1 else { throw missingValue(tokens, "a backend name") }
             section.backends.append(tokens[1].text)
+        case "bind" where tokens.contains(where: { $0.text == "ssl" }):
+            var tls = section.tls ?? CheckedTLS(certificates: [])
+            for (index, token) in tokens.enumerated() where token.text == "crt" && index + 1 < tokens.count {
+                // The key is in the same PEM file unless a `.key` file sits beside it; the checker reads the file.
+                tls.certificates.append(CheckedTLS.CertificateFile(certificate: tokens[index + 1].text, key: tokens[index + 1].text, line: line))
+            }
+            if let version = Self.minimumVersion(in: tokens) ?? defaultBindMinimumVersion?.version {
+                let legacy = Self.legacyVersions(from: version)
+                if !legacy.isEmpty {
+                    tls.legacyVersions = legacy
+                    tls.legacyVersionsLine = Self.minimumVersion(in: tokens) != nil ? line : (defaultBindMinimumVersion?.line ?? line)
+                }
+            }
+            section.tls = tls
         case "use_backend":
             guard tokens.count > 1 else { throw missingValue(tokens, "a backend name") }
             section.backends.append(tokens[1].text)
         default:
             break
+        }
+    }
+
+    /// The version named after `ssl-min-ver`, if the line has one.
+    static func minimumVersion(in tokens: [ConfigToken]) -> String? {
+        guard let index = tokens.firstIndex(where: { $0.text == "ssl-min-ver" }), index + 1 < tokens.count else { return nil }
+        return tokens[index + 1].text
+    }
+
+    /// The versions older than TLS 1.2 a minimum of `version` (HAProxy's spelling, `TLSv1.0`) lets in.
+    static func legacyVersions(from version: String) -> [String] {
+        switch version {
+        case "SSLv3", "TLSv1.0": ["TLS 1.0", "TLS 1.1"]
+        case "TLSv1.1": ["TLS 1.1"]
+        default: []
         }
     }
 
@@ -173,7 +207,8 @@ struct HAProxyReader {
             let limit = section.maxConnections ?? globalMaxConnections
             return CheckedFrontend(
                 name: "\(section.kind.rawValue) \(section.name)", line: section.line, maxConnections: limit?.value,
-                maxConnectionsLine: limit?.line ?? section.line, pools: section.kind == .listen ? [section.name] : section.backends)
+                maxConnectionsLine: limit?.line ?? section.line, pools: section.kind == .listen ? [section.name] : section.backends,
+                tls: section.tls)
         }
         return CheckedConfig(
             dialect: .haproxy, file: file, text: text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init),

@@ -32,6 +32,8 @@ struct HAProxySection {
     var sticksOn: Int?
     var servers: [ServerLine] = []
     var backends: [String] = []
+    /// From `bind … ssl crt …` lines.
+    var tls: CheckedTLS?
 
     /// A proxy section of `kind` that inherits these defaults.
     func inherited(as kind: Kind, name: String, line: Int) -> HAProxySection {
@@ -43,6 +45,7 @@ struct HAProxySection {
         section.backends = []
         section.stickTable = nil
         section.sticksOn = nil
+        section.tls = nil
         return section
     }
 }

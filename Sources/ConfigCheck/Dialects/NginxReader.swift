@@ -49,7 +49,8 @@ struct NginxReader {
                 frontends.append(
                     CheckedFrontend(
                         name: "server \(label)", line: server.line, maxConnections: connections?.value,
-                        maxConnectionsLine: connections?.line ?? server.line, pools: names))
+                        maxConnectionsLine: connections?.line ?? server.line, pools: names,
+                        tls: Self.tls(of: server, protocolsAround: context.filter { $0.name.text == "ssl_protocols" }.last)))
             }
             for upstream in context where upstream.name.text == "upstream" {
                 pools.append(try pool(upstream, routes: routes[upstream.arguments.first?.text ?? ""] ?? []))
@@ -58,6 +59,27 @@ struct NginxReader {
         return CheckedConfig(
             dialect: .nginx, file: file, text: text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init),
             frontends: frontends, pools: pools)
+    }
+
+    /// The TLS of a `server` block that listens with `ssl`: its `ssl_certificate` and `ssl_certificate_key` pairs, and
+    /// the versions before TLS 1.2 its `ssl_protocols` (or the one around it) allow. nginx's default allows none.
+    static func tls(of server: NginxDirective, protocolsAround: NginxDirective?) -> CheckedTLS? {
+        let listensTLS = server.children(named: "listen").contains { $0.arguments.contains { $0.text == "ssl" } }
+        let certificates = server.children(named: "ssl_certificate")
+        guard listensTLS || !certificates.isEmpty else { return nil }
+        let keys = server.children(named: "ssl_certificate_key")
+        var tls = CheckedTLS(
+            certificates: certificates.enumerated().compactMap { index, directive in
+                guard let certificate = directive.arguments.first?.text else { return nil }
+                let key = index < keys.count ? keys[index].arguments.first?.text ?? certificate : certificate
+                return CheckedTLS.CertificateFile(certificate: certificate, key: key, line: directive.line)
+            })
+        if let protocols = server.children(named: "ssl_protocols").last ?? protocolsAround {
+            let names = protocols.arguments.map(\.text)
+            tls.legacyVersions = [("TLSv1", "TLS 1.0"), ("TLSv1.1", "TLS 1.1")].filter { names.contains($0.0) }.map(\.1)
+            tls.legacyVersionsLine = protocols.line
+        }
+        return tls
     }
 
     /// Reads the retry settings written directly in a block.

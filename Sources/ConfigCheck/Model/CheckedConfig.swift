@@ -20,6 +20,13 @@ public struct CheckedConfig: Sendable {
         self.pools = pools
     }
 
+    /// The folder relative file names in the configuration are read from; nil when the configuration is not a file
+    /// (a reload's, checked in memory), whose files the balancer itself reads.
+    public var folder: String? {
+        guard !file.hasPrefix("<") else { return nil }
+        return URL(fileURLWithPath: file).deletingLastPathComponent().path
+    }
+
     /// A finding of `rule` on `line` of this file.
     func finding(_ rule: any Rule, _ severity: Severity? = nil, line: Int, _ message: String) -> Finding {
         Finding(
@@ -38,8 +45,11 @@ public struct CheckedFrontend: Sendable {
     public var maxConnectionsLine: Int
     /// Names of the pools it sends requests to.
     public var pools: [String]
+    /// Its TLS, when it terminates TLS.
+    public var tls: CheckedTLS?
 
-    public init(name: String, line: Int, maxConnections: Int?, maxConnectionsLine: Int, pools: [String]) {
+    public init(name: String, line: Int, maxConnections: Int?, maxConnectionsLine: Int, pools: [String], tls: CheckedTLS? = nil) {
+        self.tls = tls
         self.name = name
         self.line = line
         self.maxConnections = maxConnections

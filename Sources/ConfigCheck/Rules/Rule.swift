@@ -28,4 +28,10 @@ public let allRules: [any Rule] = [
     WeakHashKeyRule(), ConnectionLimitsRule(), QueueTimeoutRule(), RetriesWithoutBudgetRule(),
     HostnameResolvedOnceRule(), NoSlowStartRule(), SingleBackendRule(), SimulatedSkewRule(), DuplicateServerRule(),
     PassiveChecksDisabledRule(), FewRingPointsRule(), WeightsIgnoredRule(), StickyWithoutExpiryRule(), NonIdempotentRetryRule(),
+    CertificateExpiryRule(), CertificateKeyRule(), LegacyTLSRule(),
 ]
+
+/// Every rule, with certificates judged to expire soon within `certificateWarningDays`.
+public func allRules(certificateWarningDays: Int) -> [any Rule] {
+    allRules.map { $0 is CertificateExpiryRule ? CertificateExpiryRule(warningDays: certificateWarningDays) : $0 }
+}

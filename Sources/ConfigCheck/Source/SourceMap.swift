@@ -23,6 +23,13 @@ public struct SourceMap: Sendable {
                 for key in ["queue_size", "max_client_connections"] { record("limits.\(key)", limits[Node(key)]) }
             }
             if let timeouts = root[Node("timeouts")] { record("timeouts.queue", timeouts[Node("queue")]) }
+            if let tls = root[Node("listeners")]?[Node("proxy")]?[Node("tls")] {
+                record("listeners.proxy.tls", tls)
+                record("listeners.proxy.tls.min_version", tls[Node("min_version")])
+                for (index, pair) in (tls[Node("certificates")]?.sequence ?? []).enumerated() {
+                    record("listeners.proxy.tls.certificates[\(index)]", pair)
+                }
+            }
             for (poolIndex, pool) in (root[Node("pools")]?.sequence ?? []).enumerated() {
                 let poolPath = "pools[\(poolIndex)]"
                 record(poolPath, pool)
