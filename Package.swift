@@ -192,6 +192,7 @@ let package = Package(
                 "LoadGen",
                 "Watch",
                 "Drill",
+                "TLSMaterial",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

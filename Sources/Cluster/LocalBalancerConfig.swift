@@ -3,15 +3,19 @@ import Foundation
 /// The balancer configuration `evenkeel up` writes for replicas on this machine.
 public enum LocalBalancerConfig {
     /// YAML for a round-robin pool over `replicas` (name and port on 127.0.0.1), health-checked on `/readyz`
-    /// so a draining replica leaves the rotation, with an access log at `accessLogPath` when given; `evenkeel check`
-    /// finds nothing in it.
+    /// so a draining replica leaves the rotation, with an access log at `accessLogPath` when given, and TLS with the
+    /// certificate and key files `tls` names (HTTP/2 offered) when given; `evenkeel check` finds nothing in it.
     public static func yaml(
-        replicas: [(name: String, port: Int)], proxyPort: Int, adminPort: Int, accessLogPath: String? = nil, adminTokenFile: String? = nil
+        replicas: [(name: String, port: Int)], proxyPort: Int, adminPort: Int, accessLogPath: String? = nil, adminTokenFile: String? = nil,
+        tls: (certificate: String, key: String)? = nil
     ) -> String {
+        let proxy =
+            tls.map { "{ address: 127.0.0.1, port: \(proxyPort), tls: { certificates: [{ certificate: \($0.certificate), key: \($0.key) }] } }" }
+            ?? "{ address: 127.0.0.1, port: \(proxyPort) }"
         var text = """
             # Written by `evenkeel up`. Keys and defaults: docs/balancer-config.md.
             listeners:
-              proxy: { address: 127.0.0.1, port: \(proxyPort) }
+              proxy: \(proxy)
               admin: { address: 127.0.0.1, port: \(adminPort)\(adminTokenFile.map { ", token_file: \"\($0)\"" } ?? "") }
 
             """

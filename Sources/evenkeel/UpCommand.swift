@@ -6,6 +6,7 @@ import ConfigCheck
 import Foundation
 import JobBoard
 import Logging
+import TLSMaterial
 import ServiceLifecycle
 import UnixSignals
 import Watch
@@ -40,6 +41,9 @@ struct UpCommand: AsyncParsableCommand {
 
     @Flag(help: "Let Watch roll back a configuration change that skews traffic by itself (announced in the incident).")
     var autoRollback = false
+
+    @Flag(help: "Serve the site over HTTPS (HTTP/2 and HTTP/1.1) with a self-signed certificate for localhost and 127.0.0.1, kept in --directory.")
+    var tls = false
 
     func validate() throws {
         guard (1...16).contains(replicas) else { throw ValidationError("--replicas must be 1...16") }
@@ -86,9 +90,11 @@ struct UpCommand: AsyncParsableCommand {
                     atPath: adminTokenPath, contents: Data((Operator.newToken() + "\n").utf8), attributes: [.posixPermissions: 0o600])
             else { throw ValidationError("could not write the admin token to \(adminTokenPath)") }
         }
+        let certificate = tls ? try LocalCertificate.ensure(in: folder) : nil
+        let scheme = tls ? "https" : "http"
         try LocalBalancerConfig.yaml(
             replicas: fleet.map { ($0.name, $0.port) }, proxyPort: port, adminPort: adminPort, accessLogPath: accessLogPath,
-            adminTokenFile: "admin-token"
+            adminTokenFile: "admin-token", tls: certificate
         ).write(toFile: configPath, atomically: true, encoding: .utf8)
 
         var watchSettings = WatchSettings(
@@ -112,8 +118,8 @@ struct UpCommand: AsyncParsableCommand {
             say("""
 
                 Evenkeel is up: \(fleet.count) replicas behind the balancer.
-                  site:         http://127.0.0.1:\(ports.proxy)/
-                  API:          http://127.0.0.1:\(ports.proxy)/api/v1/jobs?q=swift
+                  site:         \(scheme)://127.0.0.1:\(ports.proxy)/\(certificate.map { _ in " (self-signed: \(folder.path)/localhost.pem; curl -k, or trust it)" } ?? "")
+                  API:          \(scheme)://127.0.0.1:\(ports.proxy)/api/v1/jobs?q=swift
                   admin stats:  http://127.0.0.1:\(ports.admin)/admin/stats
                   metrics:      http://127.0.0.1:\(ports.admin)/metrics
                   replicas:     \(fleet.map { "\($0.name) on :\($0.port)" }.joined(separator: ", "))
