@@ -105,6 +105,7 @@ let package = Package(
         .target(
             name: "LoadGen",
             dependencies: [
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 "HTTPWire",
                 "Picking",
                 "Distribution",
@@ -214,6 +215,7 @@ let package = Package(
             name: "LoadGenTests",
             dependencies: [
                 "LoadGen",
+                "TLSMaterial",
                 "EvenkeelTestSupport",
                 "JobBoard",
                 .product(name: "Logging", package: "swift-log"),

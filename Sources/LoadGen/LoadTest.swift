@@ -2,6 +2,7 @@ import Foundation
 import Histogram
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Picking
 import Synchronization
 
@@ -31,6 +32,8 @@ public struct LoadTest: Sendable {
     public var expectedWeights: [String: Double]
     /// Where connections come from: the system's address, or N loopback addresses (as N clients).
     public var clientAddresses: ClientAddresses = .system
+    /// TLS for an `https://` target; plain HTTP/1.1 when nil.
+    public var tls: ClientTLS?
 
     public init(
         host: String, port: Int, mix: RequestMix, model: Model, duration: Double, maxRequests: Int? = nil, connections: Int = 64,
@@ -74,19 +77,31 @@ public struct LoadTest: Sendable {
         let timeoutAmount = TimeAmount.milliseconds(Int64(timeout * 1000))
         let counter = RequestCounter(limit: maxRequests)
         let progressTask = Task { await reportProgress(recorder: recorder, start: start, progress: progress) }
+        // Made once for the run; when it cannot be made, every connection fails to connect and the report says why.
+        let sslContext: NIOSSLContext?
+        do {
+            sslContext = try tls?.makeContext()
+        } catch {
+            sslContext = nil
+            recorder.noteExample(of: .connect, "TLS: \(error)")
+        }
+        if tls != nil, sslContext == nil {
+            progressTask.cancel()
+            return report(recorder: recorder, elapsed: 0)
+        }
         await withTaskGroup(of: Void.self) { tasks in
             switch model {
             case .open(let profile):
                 tasks.addTask { await schedule(profile: profile, start: start, queue: queue, recorder: recorder) }
                 for worker in 0..<connections {
-                    tasks.addTask { await work(worker: worker, queue: queue, recorder: recorder, group: group) }
+                    tasks.addTask { await work(worker: worker, queue: queue, recorder: recorder, group: group, tls: sslContext) }
                 }
             case .closed(let count):
                 let plan = ClosedLoopHandler.Plan(
                     mix: mix, host: "\(host):\(port)", backendHeaders: backendHeaders, timeout: timeoutAmount, deadline: deadline,
                     counter: counter, recorder: recorder)
                 for worker in 0..<count {
-                    tasks.addTask { await closedLoop(worker: worker, plan: plan, group: group) }
+                    tasks.addTask { await closedLoop(worker: worker, plan: plan, group: group, tls: sslContext) }
                 }
             }
             await tasks.waitForAll()
@@ -115,7 +130,7 @@ public struct LoadTest: Sendable {
     }
 
     /// One connection of the open model: take the next due request, send it, record the answer.
-    func work(worker: Int, queue: JobQueue<Job>, recorder: Recorder, group: any EventLoopGroup) async {
+    func work(worker: Int, queue: JobQueue<Job>, recorder: Recorder, group: any EventLoopGroup, tls: NIOSSLContext?) async {
         var connection: HTTPConnection?
         let timeoutAmount = TimeAmount.milliseconds(Int64(timeout * 1000))
         while let job = await queue.pop() {
@@ -125,7 +140,7 @@ public struct LoadTest: Sendable {
                 if connection?.isActive != true {
                     connection = try await HTTPConnection.connect(
                         host: host, port: port, backendHeaders: backendHeaders, timeout: timeoutAmount, group: group,
-                        from: clientAddresses.address(for: worker))
+                        from: clientAddresses.address(for: worker), tls: tls)
                 }
                 outcome = .success(try await connection!.send(job.request, host: "\(host):\(port)", timeout: timeoutAmount))
             } catch {
@@ -140,7 +155,7 @@ public struct LoadTest: Sendable {
 
     /// One connection of the closed model: the loop itself runs on the event loop (``ClosedLoopHandler``);
     /// this reconnects after a failure until the test is over.
-    func closedLoop(worker: Int, plan: ClosedLoopHandler.Plan, group: any EventLoopGroup) async {
+    func closedLoop(worker: Int, plan: ClosedLoopHandler.Plan, group: any EventLoopGroup, tls: NIOSSLContext?) async {
         var seed = UInt64(1000 + worker)
         while ContinuousClock.now < plan.deadline, !plan.counter.exhausted {
             let handlerSeed = seed
@@ -152,6 +167,7 @@ public struct LoadTest: Sendable {
                     .channelOption(.socketOption(.tcp_nodelay), value: 1)
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture {
+                            if let tls { try ClientTLS.addHandler(tls, host: host, to: channel) }
                             try channel.pipeline.syncOperations.addHandler(ClosedLoopHandler(plan: plan, seed: handlerSeed))
                         }
                     }

@@ -29,8 +29,11 @@ struct LoadCommand: AsyncParsableCommand {
                   (scenario faults are reported as file:line:column)
             """)
 
-    @Argument(help: "Target, e.g. http://127.0.0.1:8080")
+    @Argument(help: "Target, e.g. http://127.0.0.1:8080 or https://127.0.0.1:8443 (HTTP/1.1 over TLS)")
     var url: String
+
+    @Flag(help: "With an https target: accept any certificate (a self-signed one, as `evenkeel up --tls` serves).")
+    var insecure = false
 
     @Option(help: "Requests: 'jobboard', a YAML scenario file, or a URL path such as /api/v1/jobs?q=swift.")
     var scenario: String = "jobboard"
@@ -123,6 +126,12 @@ struct LoadCommand: AsyncParsableCommand {
         }
     }
 
+    /// TLS for an https target.
+    var clientTLS: ClientTLS? {
+        guard let target = try? HTTPTarget(parsing: url), target.secure else { return nil }
+        return ClientTLS(verifyCertificates: !insecure)
+    }
+
     /// Whether `--scenario` names a file rather than the built-in mix or a URL path.
     var scenarioIsFile: Bool {
         scenario.hasSuffix(".yaml") || scenario.hasSuffix(".yml") || (!scenario.hasPrefix("/") && scenario != "jobboard")
@@ -146,7 +155,7 @@ struct LoadCommand: AsyncParsableCommand {
     /// Session tokens for the built-in mix's applications: seekers logged in before the test starts.
     func seekerTokens(host: String, port: Int, file: Scenario?) async -> [String] {
         guard file == nil, scenario == "jobboard", seekers > 0 else { return [] }
-        let outcome = await JobBoardSessions.logIn(seekers: seekers, host: host, port: port, timeout: timeout)
+        let outcome = await JobBoardSessions.logIn(seekers: seekers, host: host, port: port, timeout: timeout, tls: clientTLS)
         let note = outcome.problem.map { "; \($0), so the mix applies as \(outcome.tokens.count) seekers" } ?? ""
         FileHandle.standardError.write(Data("logged in \(outcome.tokens.count) of \(seekers) seekers for applications\(note)\n".utf8))
         return outcome.tokens
@@ -212,6 +221,7 @@ struct LoadCommand: AsyncParsableCommand {
             timeout: timeout, backendHeaders: [header, "X-Evenkeel-Replica"],
             expectedWeights: try weights())
         test.clientAddresses = try ClientAddresses(count: clientAddresses, targetHost: host)
+        test.tls = clientTLS
         let interactive = isatty(STDERR_FILENO) == 1
         var report = await test.run { progress in
             let line = String(

@@ -20,6 +20,8 @@ public struct LiveCheck: Sendable {
     public var port: Int
     /// Path requested by every probe (it picks the pool).
     public var path: String
+    /// Whether the probes go over TLS (an `https` target).
+    public var secure: Bool
     /// Probes to send.
     public var requests: Int
     /// Keep-alive connections the probes share.
@@ -48,6 +50,7 @@ public struct LiveCheck: Sendable {
         host = parts.host
         port = parts.port
         path = parts.path
+        secure = parts.secure
         guard (1...Self.maxRequests).contains(requests) else {
             throw .invalidSetting(name: "requests", value: "\(requests)", expected: "1...\(Self.maxRequests)")
         }
@@ -94,14 +97,16 @@ public struct LiveCheck: Sendable {
     /// The URL the probes request.
     public var target: String {
         let hostPart = host.contains(":") ? "[\(host)]" : host
-        return "http://\(hostPart):\(port)\(path)"
+        return "\(secure ? "https" : "http")://\(hostPart):\(port)\(path)"
     }
 
     /// Sends the probes and judges what came back. Failed probes are counted, never thrown.
     public func run() async -> LiveCheckResult {
-        let test = LoadTest(
+        var test = LoadTest(
             host: host, port: port, mix: .single(path: path), model: .closed(connections: connections), duration: maxDuration,
             maxRequests: requests, connections: connections, timeout: timeout, backendHeaders: backendHeaders)
+        // The distribution is the question here, not the certificate's trust: any certificate is taken.
+        if secure { test.tls = ClientTLS(verifyCertificates: false) }
         let report = await test.run()
         return result(of: report)
     }
@@ -120,10 +125,10 @@ public struct LiveCheck: Sendable {
     }
 
     /// Splits `http://HOST[:PORT][/PATH][?QUERY]` into its parts.
-    static func parse(target: String) throws(LiveCheckError) -> (host: String, port: Int, path: String) {
+    static func parse(target: String) throws(LiveCheckError) -> (host: String, port: Int, path: String, secure: Bool) {
         do {
             let parsed = try HTTPTarget(parsing: target)
-            return (parsed.host, parsed.port, parsed.path)
+            return (parsed.host, parsed.port, parsed.path, parsed.secure)
         } catch {
             throw .invalidTarget(target, reason: error.reason)
         }

@@ -1,4 +1,5 @@
 import NIOCore
+import NIOSSL
 import NIOPosix
 
 /// What the load generator keeps of a response.
@@ -36,7 +37,7 @@ final class HTTPConnection: Sendable {
     /// Connects to `host:port`, giving up after `timeout`; responses keep up to `bodyLimit` bytes of body.
     static func connect(
         host: String, port: Int, backendHeaders: [String], timeout: TimeAmount, group: any EventLoopGroup, bodyLimit: Int = 0,
-        from source: String? = nil
+        from source: String? = nil, tls: NIOSSLContext? = nil
     ) async throws -> HTTPConnection {
         do {
             var bootstrap = ClientBootstrap(group: group)
@@ -46,6 +47,7 @@ final class HTTPConnection: Sendable {
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        if let tls { try ClientTLS.addHandler(tls, host: host, to: channel) }
                         try channel.pipeline.syncOperations.addHandler(ResponseCollector(backendHeaders: backendHeaders, bodyLimit: bodyLimit))
                     }
                 }

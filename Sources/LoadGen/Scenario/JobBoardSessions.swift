@@ -16,14 +16,14 @@ public enum JobBoardSessions {
     /// and says why; never throws, because a test without applications is still a test.
     public static func logIn(
         seekers count: Int, host: String, port: Int, timeout: Double = 5,
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, tls: ClientTLS? = nil
     ) async -> Outcome {
         guard count > 0 else { return Outcome(tokens: [], problem: nil) }
         let wait = TimeAmount.milliseconds(Int64(timeout * 1000))
         let connection: HTTPConnection
         do {
             connection = try await HTTPConnection.connect(
-                host: host, port: port, backendHeaders: [], timeout: wait, group: group, bodyLimit: 64 * 1024)
+                host: host, port: port, backendHeaders: [], timeout: wait, group: group, bodyLimit: 64 * 1024, tls: try tls?.makeContext())
         } catch {
             return Outcome(tokens: [], problem: "cannot connect to \(host):\(port) to log in seekers")
         }

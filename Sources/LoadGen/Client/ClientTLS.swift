@@ -1,0 +1,28 @@
+import NIOCore
+import NIOSSL
+
+/// TLS for the load generator's connections (an `https://` target): HTTP/1.1 over TLS, with the target's host name
+/// sent for SNI.
+public struct ClientTLS: Sendable {
+    /// Whether the server's certificate must chain to a trusted root and name the host. Off (`--insecure`) for a
+    /// self-signed certificate such as `evenkeel up --tls` serves.
+    public var verifyCertificates: Bool
+
+    public init(verifyCertificates: Bool = true) {
+        self.verifyCertificates = verifyCertificates
+    }
+
+    /// The context every connection of a run shares.
+    func makeContext() throws -> NIOSSLContext {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.applicationProtocols = ["http/1.1"]
+        if !verifyCertificates { configuration.certificateVerification = .none }
+        return try NIOSSLContext(configuration: configuration)
+    }
+
+    /// Adds the TLS handler first in `channel`'s pipeline; SNI names `host` unless it is an IP address.
+    static func addHandler(_ context: NIOSSLContext, host: String, to channel: any Channel) throws {
+        let isAddress = (try? SocketAddress(ipAddress: host, port: 0)) != nil
+        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: isAddress ? nil : host))
+    }
+}
