@@ -105,6 +105,9 @@ let package = Package(
         .target(
             name: "LoadGen",
             dependencies: [
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 "HTTPWire",
                 "Picking",

@@ -34,6 +34,8 @@ public struct LoadTest: Sendable {
     public var clientAddresses: ClientAddresses = .system
     /// TLS for an `https://` target; plain HTTP/1.1 when nil.
     public var tls: ClientTLS?
+    /// With `tls`, the open model's connections speak HTTP/2 (each request a stream on its worker's connection).
+    public var http2 = false
 
     public init(
         host: String, port: Int, mix: RequestMix, model: Model, duration: Double, maxRequests: Int? = nil, connections: Int = 64,
@@ -80,7 +82,7 @@ public struct LoadTest: Sendable {
         // Made once for the run; when it cannot be made, every connection fails to connect and the report says why.
         let sslContext: NIOSSLContext?
         do {
-            sslContext = try tls?.makeContext()
+            sslContext = try tls?.makeContext(alpn: http2 ? ["h2"] : ["http/1.1"])
         } catch {
             sslContext = nil
             recorder.noteExample(of: .connect, "TLS: \(error)")
@@ -131,16 +133,22 @@ public struct LoadTest: Sendable {
 
     /// One connection of the open model: take the next due request, send it, record the answer.
     func work(worker: Int, queue: JobQueue<Job>, recorder: Recorder, group: any EventLoopGroup, tls: NIOSSLContext?) async {
-        var connection: HTTPConnection?
+        var connection: (any RequestConnection)?
         let timeoutAmount = TimeAmount.milliseconds(Int64(timeout * 1000))
         while let job = await queue.pop() {
             let sent = ContinuousClock.now
             let outcome: Result<ResponseSummary, RequestFailure>
             do {
                 if connection?.isActive != true {
-                    connection = try await HTTPConnection.connect(
-                        host: host, port: port, backendHeaders: backendHeaders, timeout: timeoutAmount, group: group,
-                        from: clientAddresses.address(for: worker), tls: tls)
+                    if http2, let tls {
+                        connection = try await HTTP2Connection.connect(
+                            host: host, port: port, backendHeaders: backendHeaders, timeout: timeoutAmount, group: group, tls: tls,
+                            from: clientAddresses.address(for: worker))
+                    } else {
+                        connection = try await HTTPConnection.connect(
+                            host: host, port: port, backendHeaders: backendHeaders, timeout: timeoutAmount, group: group,
+                            from: clientAddresses.address(for: worker), tls: tls)
+                    }
                 }
                 outcome = .success(try await connection!.send(job.request, host: "\(host):\(port)", timeout: timeoutAmount))
             } catch {

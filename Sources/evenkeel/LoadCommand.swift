@@ -35,6 +35,9 @@ struct LoadCommand: AsyncParsableCommand {
     @Flag(help: "With an https target: accept any certificate (a self-signed one, as `evenkeel up --tls` serves).")
     var insecure = false
 
+    @Flag(help: "With an https target and the open model: HTTP/2, each request a stream on its connection.")
+    var http2 = false
+
     @Option(help: "Requests: 'jobboard', a YAML scenario file, or a URL path such as /api/v1/jobs?q=swift.")
     var scenario: String = "jobboard"
 
@@ -107,6 +110,10 @@ struct LoadCommand: AsyncParsableCommand {
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
         guard jobs > 0 else { throw ValidationError("--jobs must be positive") }
         let (host, _) = try target()
+        if http2 {
+            guard clientTLS != nil else { throw ValidationError("--http2 needs an https:// target (HTTP/2 is offered over TLS)") }
+            guard closed == nil else { throw ValidationError("--http2 runs the open model; leave out --closed") }
+        }
         do {
             _ = try ClientAddresses(count: clientAddresses, targetHost: host)
         } catch {
@@ -222,6 +229,7 @@ struct LoadCommand: AsyncParsableCommand {
             expectedWeights: try weights())
         test.clientAddresses = try ClientAddresses(count: clientAddresses, targetHost: host)
         test.tls = clientTLS
+        test.http2 = http2
         let interactive = isatty(STDERR_FILENO) == 1
         var report = await test.run { progress in
             let line = String(

@@ -50,6 +50,15 @@ struct LoadOverTLSTests {
         let openReport = await open.run()
         #expect(openReport.statuses == ["200": 100], "\(openReport.failureExamples)")
 
+        var overHTTP2 = LoadTest(host: "127.0.0.1", port: port, mix: .single(path: "/"), model: .open(.constant(rate: 100)), duration: 1, connections: 4)
+        overHTTP2.tls = ClientTLS(verifyCertificates: false)
+        overHTTP2.http2 = true
+        let http2Report = await overHTTP2.run()
+        #expect(http2Report.statuses == ["200": 100], "\(http2Report.failureExamples)")
+        #expect(http2Report.backends.map(\.name) == ["only"])
+        let metrics = balancer.metricsText()
+        #expect(metrics.contains("evenkeel_http2_streams_total 100"), "every request was an HTTP/2 stream")
+
         var trusting = LoadTest(host: "127.0.0.1", port: port, mix: .single(path: "/"), model: .closed(connections: 1), duration: 5, maxRequests: 3)
         trusting.tls = ClientTLS(verifyCertificates: true)
         let refused = await trusting.run()

@@ -12,10 +12,10 @@ public struct ClientTLS: Sendable {
         self.verifyCertificates = verifyCertificates
     }
 
-    /// The context every connection of a run shares.
-    func makeContext() throws -> NIOSSLContext {
+    /// The context every connection of a run shares, offering `alpn` (`h2` for `--http2`).
+    func makeContext(alpn: [String] = ["http/1.1"]) throws -> NIOSSLContext {
         var configuration = TLSConfiguration.makeClientConfiguration()
-        configuration.applicationProtocols = ["http/1.1"]
+        configuration.applicationProtocols = alpn
         if !verifyCertificates { configuration.certificateVerification = .none }
         return try NIOSSLContext(configuration: configuration)
     }

@@ -26,8 +26,16 @@ public enum RequestFailure: String, Error, Codable, Sendable, CaseIterable {
     case malformed
 }
 
+/// A connection of the open model: it carries one request at a time.
+protocol RequestConnection: Sendable {
+    /// Sends one request and waits for its whole response, at most `timeout`.
+    func send(_ request: RequestSpec, host: String, timeout: TimeAmount) async throws -> ResponseSummary
+    var isActive: Bool { get }
+    func close() async
+}
+
 /// One keep-alive HTTP/1.1 connection that carries one request at a time.
-final class HTTPConnection: Sendable {
+final class HTTPConnection: RequestConnection {
     let channel: any Channel
 
     private init(channel: any Channel) {

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# TLS benchmark: Evenkeel, HAProxy and nginx terminating TLS in front of the same nginx upstreams, each with the same
+# ECDSA P-256 certificate, the same thread count and the per-request header work Evenkeel does (as in balancer.sh).
+# Two measurements per proxy, each with wrk over HTTPS (HTTP/1.1):
+#   keep-alive  - requests on long-lived TLS connections: requests/s and proxy CPU µs per request;
+#   handshakes  - every request on a new connection (Connection: close), so requests/s are full TLS handshakes/s
+#                 (wrk keeps no session for resumption), and the CPU is per handshake.
+# The targets run one after another in rounds (three unless given), each round starting one target later; the table
+# shows medians, then the Evenkeel/HAProxy and Evenkeel/nginx ratios.
+# Usage: Benchmarks/tls.sh [connections] [seconds] [threads] [rounds]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+connections=${1:-32}
+seconds=${2:-10}
+threads=${3:-$(nproc)}
+rounds=${4:-3}
+source Benchmarks/common.sh
+install_missing wrk:wrk haproxy:haproxy nginx:nginx-light openssl:openssl
+build_release
+start_work
+up1=$(free_port); up2=$(free_port)
+p_even=$(free_port); a_even=$(free_port); p_ha=$(free_port); p_ngx=$(free_port)
+head -c 512 /dev/urandom | base64 > "$work/index.html"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
+  -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
+cat "$work/cert.pem" "$work/key.pem" > "$work/both.pem"
+
+mkdir -p "$work/up" "$work/px"
+cat > "$work/up/nginx.conf" <<CONF
+worker_processes 1; daemon off; pid $work/up/nginx.pid; error_log $work/up/error.log;
+events { worker_connections 4096; }
+http { access_log off; keepalive_requests 1000000;
+  server { listen 127.0.0.1:$up1; root $work; }
+  server { listen 127.0.0.1:$up2; root $work; } }
+CONF
+nginx -c "$work/up/nginx.conf" -p "$work/up" & pids+=($!)
+
+max_connections=$((connections > 100 ? connections : 100))
+cat > "$work/evenkeel.yaml" <<CONF
+listeners:
+  proxy: { address: 127.0.0.1, port: $p_even, tls: { certificates: [{ certificate: $work/cert.pem, key: $work/key.pem }] } }
+  admin: { address: 127.0.0.1, port: $a_even }
+pools:
+  - name: bench
+    algorithm: round_robin
+    backends:
+      - { name: up1, address: 127.0.0.1:$up1, max_connections: $max_connections }
+      - { name: up2, address: 127.0.0.1:$up2, max_connections: $max_connections }
+CONF
+"$bin" balance --threads "$threads" --config "$work/evenkeel.yaml" > "$work/evenkeel.log" 2>&1 & pid_even=$!; pids+=($pid_even)
+
+cat > "$work/haproxy.cfg" <<CONF
+global
+  maxconn 4000
+  nbthread $threads
+defaults
+  mode http
+  timeout connect 2s
+  timeout client 30s
+  timeout server 30s
+  http-reuse always
+frontend bench
+  bind 127.0.0.1:$p_ha ssl crt $work/both.pem alpn http/1.1
+  option forwardfor
+  unique-id-format %[uuid()]
+  http-request set-header X-Forwarded-Proto https
+  http-request set-header X-Request-ID %[unique-id] unless { req.hdr(x-request-id) -m found }
+  http-response set-header X-Evenkeel-Backend %s
+  default_backend pool
+backend pool
+  balance roundrobin
+  server up1 127.0.0.1:$up1
+  server up2 127.0.0.1:$up2
+CONF
+haproxy -f "$work/haproxy.cfg" -db > "$work/haproxy.log" 2>&1 & pid_ha=$!; pids+=($pid_ha)
+
+keepalive=$((connections > 64 ? connections : 64))
+cat > "$work/px/nginx.conf" <<CONF
+worker_processes $threads; daemon off; pid $work/px/nginx.pid; error_log $work/px/error.log;
+events { worker_connections 4096; }
+http { access_log off; keepalive_requests 1000000;
+  map \$http_x_request_id \$evenkeel_request_id { "" \$request_id; default \$http_x_request_id; }
+  upstream pool { server 127.0.0.1:$up1; server 127.0.0.1:$up2; keepalive $keepalive; }
+  server { listen 127.0.0.1:$p_ngx ssl; ssl_certificate $work/cert.pem; ssl_certificate_key $work/key.pem;
+    location / { proxy_pass http://pool; proxy_http_version 1.1; proxy_set_header Connection "";
+      proxy_set_header Host \$http_host; proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto \$scheme; proxy_set_header X-Request-ID \$evenkeel_request_id;
+      add_header X-Evenkeel-Backend \$upstream_addr always; } } }
+CONF
+nginx -c "$work/px/nginx.conf" -p "$work/px" & pid_ngx=$!; pids+=($pid_ngx)
+sleep 2
+
+ticks() { local total=0; for p in "$@"; do read -r -a f < "/proc/$p/stat"; total=$((total + f[13] + f[14])); done; echo $total; }
+family() { echo "$1" $(pgrep -P "$1" || true); }
+hz=$(getconf CLK_TCK)
+
+printf "%-6s %-10s %-11s %12s %10s %10s %14s\n" round target mode "requests/s" p50 p99 "CPU µs/req"
+run() { # name url pid mode
+  local name=$1 url=$2 pid=$3 mode=$4 header=()
+  [[ $mode == handshakes ]] && header=(-H "Connection: close")
+  wrk -t 1 -c "$connections" -d 2s "${header[@]}" "$url/index.html" >/dev/null
+  local procs before after
+  procs=$(family "$pid"); before=$(ticks $procs)
+  wrk -t 1 -c "$connections" -d "${seconds}s" --latency "${header[@]}" "$url/index.html" > "$work/$name-$mode.txt"
+  after=$(ticks $procs)
+  local rps p50 p99 requests cpu
+  rps=$(awk '/Requests\/sec/ {print $2}' "$work/$name-$mode.txt")
+  p50=$(awk '$1=="50%" {print $2}' "$work/$name-$mode.txt")
+  p99=$(awk '$1=="99%" {print $2}' "$work/$name-$mode.txt")
+  requests=$(awk '/requests in/ {print $1}' "$work/$name-$mode.txt")
+  cpu=$(python3 -c "print(f'{($after-$before)/$hz*1e6/max($requests,1):.1f}')")
+  printf "%-6s %-10s %-11s %12s %10s %10s %14s\n" "$round" "$name" "$mode" "$rps" "$p50" "$p99" "$cpu"
+  echo "$round $name $mode $rps $cpu" >> "$work/summary"
+}
+targets=("evenkeel https://127.0.0.1:$p_even $pid_even" "haproxy https://127.0.0.1:$p_ha $pid_ha" "nginx https://127.0.0.1:$p_ngx $pid_ngx")
+for round in $(seq 1 "$rounds"); do
+  for i in "${!targets[@]}"; do
+    for mode in keep-alive handshakes; do
+      # shellcheck disable=SC2086 # name, URL and pid are separate words
+      run ${targets[$(( (i + round - 1) % ${#targets[@]} ))]} "$mode"
+    done
+  done
+done
+python3 - "$work/summary" <<'PY'
+import sys, statistics
+runs = {}
+for line in open(sys.argv[1]):
+    rnd, name, mode, rps, cpu = line.split()
+    runs.setdefault((name, mode), []).append((float(rps), float(cpu)))
+print(f"\nmedians:")
+print(f"{'target':10} {'mode':11} {'requests/s':>12} {'CPU µs/req':>11}")
+med = {}
+for (name, mode), values in sorted(runs.items()):
+    med[(name, mode)] = (statistics.median(v[0] for v in values), statistics.median(v[1] for v in values))
+    print(f"{name:10} {mode:11} {med[(name, mode)][0]:12.0f} {med[(name, mode)][1]:11.1f}")
+for mode, what in (("keep-alive", "HTTPS requests"), ("handshakes", "handshakes")):
+    e = med[("evenkeel", mode)]
+    for peer in ("haproxy", "nginx"):
+        p = med[(peer, mode)]
+        print(f"RATIO {mode} evenkeel/{peer}: {what}/s {e[0]/p[0]:.2f}x, CPU per request {e[1]/p[1]:.2f}x")
+PY
+echo "(wrk -t 1 -c $connections -d ${seconds}s over HTTPS per target, mode and round, $rounds round(s); $threads proxy thread(s) each; ECDSA P-256, TLS 1.3; machine: $(nproc) cores, shared)"
