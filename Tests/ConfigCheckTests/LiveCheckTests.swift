@@ -125,8 +125,12 @@ struct LiveCheckTests {
     }
 
     @Test func settingsAreValidated() {
-        #expect(throws: LiveCheckError.self) { try LiveCheck(target: "https://lb:443", intended: Self.equal) }
+        #expect(throws: LiveCheckError.self) { try LiveCheck(target: "ftp://lb:21", intended: Self.equal) }
         #expect(throws: LiveCheckError.self) { try LiveCheck(target: "lb:8080", intended: Self.equal) }
+        // An https balancer is probed over TLS (the distribution is the question, not the certificate's trust).
+        let secure = try? LiveCheck(target: "https://lb:8443", intended: Self.equal)
+        #expect(secure?.secure == true)
+        #expect(secure?.target == "https://lb:8443/")
         #expect(throws: LiveCheckError.self) { try LiveCheck(target: "http://lb:8080", intended: Self.equal, requests: 0) }
         #expect(throws: LiveCheckError.self) { try LiveCheck(target: "http://lb:8080", intended: Self.equal, tolerance: 0.9) }
         #expect(throws: LiveCheckError.self) { try LiveCheck(target: "http://lb:8080", intended: [:]) }

@@ -10,11 +10,14 @@ import Testing
         #expect(v6.port == 9090)
         #expect(v6.path == "/api/v1/jobs?q=swift")
         #expect(try HTTPTarget(parsing: "HTTP://jobs.example").port == 80)
+        #expect(try HTTPTarget(parsing: "https://jobs.example").port == 443)
+        #expect(try HTTPTarget(parsing: "https://jobs.example:8443/x").secure)
+        #expect(try !HTTPTarget(parsing: "http://jobs.example").secure)
     }
 
     @Test func badTargetsSayWhatIsWrong() {
         for (text, reason) in [
-            ("127.0.0.1:8080", "expected http://HOST:PORT"), ("https://a:1", "only http"), ("http://", "no host"), ("http://a:70000", "out of range"),
+            ("127.0.0.1:8080", "expected http://HOST:PORT"), ("ftp://a:1", "only http and https"), ("http://", "no host"), ("http://a:70000", "out of range"),
             ("::", "not a URL"),
         ] {
             #expect(throws: HTTPTarget.Invalid.self, "\(text)") { try HTTPTarget(parsing: text) }

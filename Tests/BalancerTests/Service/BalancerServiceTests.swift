@@ -21,7 +21,9 @@ struct BalancerServiceTests {
             var iterator = portsStream.makeAsyncIterator()
             let ports = try #require(await iterator.next())
             #expect(ports.proxy > 0 && ports.admin > 0 && ports.proxy != ports.admin)
-            async let slow = TestClient.get(port: ports.proxy, "/slow?ms=1000")
+            // Long enough that the shutdown has begun before the answer comes, even on a machine busy with the rest of
+            // the suite.
+            async let slow = TestClient.get(port: ports.proxy, "/slow?ms=3000")
             try await waitForAdmitted(service.balancer)
             await group.triggerGracefulShutdown()
             let response = try await slow
