@@ -148,6 +148,7 @@ let package = Package(
                 "Balancer",
                 "BalancerAPI",
                 "BalancerConfig",
+                "TLSMaterial",
                 "Cluster",
                 "ConfigCheck",
                 "LoadGen",

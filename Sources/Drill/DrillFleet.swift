@@ -9,6 +9,7 @@ import Synchronization
 import Logging
 import NIOCore
 import NIOHTTP1
+import TLSMaterial
 
 /// What a drill runs against, in a scratch folder, as `evenkeel up` does: seeded `evenkeel serve` replicas (with
 /// fault injection on), the balancer in front of them with ConfigCheck as its reload gate, and the drill's own
@@ -23,6 +24,8 @@ final class DrillFleet: Sendable {
     let receiver: DrillReceiver
     let client: HTTPClient
     let configPath: String
+    /// The certificate and key files (in `folder`) when the balancer terminates TLS.
+    let certificate: (certificate: String, key: String)?
     private let replicas: ReplicaSet
 
     /// The replicas as they run now (one may have been killed and started again).
@@ -36,8 +39,9 @@ final class DrillFleet: Sendable {
 
     private init(
         folder: URL, executable: URL, replicas: [ReplicaProcess], balancer: LoadBalancer, listening: ListeningPorts, receiver: DrillReceiver,
-        client: HTTPClient, configPath: String
+        client: HTTPClient, configPath: String, certificate: (certificate: String, key: String)?
     ) {
+        self.certificate = certificate
         self.folder = folder
         self.executable = executable
         names = replicas.map(\.name)
@@ -72,7 +76,8 @@ final class DrillFleet: Sendable {
             throw DrillError.setup("\(error)")
         }
         let configPath = folder.appendingPathComponent("balancer.yaml").path
-        try LocalBalancerConfig.yaml(replicas: started.map { ($0.name, $0.port) }, proxyPort: 0, adminPort: 0)
+        let certificate = settings.tls ? try LocalCertificate.ensure(in: folder) : nil
+        try LocalBalancerConfig.yaml(replicas: started.map { ($0.name, $0.port) }, proxyPort: 0, adminPort: 0, tls: certificate)
             .write(toFile: configPath, atomically: true, encoding: .utf8)
         let balancer = LoadBalancer(
             configuration: try BalancerConfigLoader.load(contentsOf: configPath), configPath: configPath, checker: ConfigChecker().reloadChecker(),
@@ -81,7 +86,7 @@ final class DrillFleet: Sendable {
         let receiver = try await DrillReceiver.start()
         let fleet = DrillFleet(
             folder: folder, executable: executable, replicas: started, balancer: balancer, listening: listening, receiver: receiver,
-            client: HTTPClient(eventLoopGroupProvider: .singleton), configPath: configPath)
+            client: HTTPClient(eventLoopGroupProvider: .singleton), configPath: configPath, certificate: certificate)
         try await fleet.waitUntilHealthy()
         logger.info("drill fleet up", metadata: ["replicas": "\(started.map { "\($0.name):\($0.port)" })", "proxy": "\(listening.proxy)"])
         return fleet
@@ -94,7 +99,8 @@ final class DrillFleet: Sendable {
     /// The configuration file with the pool's `algorithm` and `weights` (by replica name, default 1), reloaded.
     @discardableResult
     func reconfigure(algorithm: String = "round_robin", weights: [String: Int] = [:]) async throws -> ReloadEventSummary {
-        var text = LocalBalancerConfig.yaml(replicas: Array(zip(names, currentPorts)), proxyPort: listening.proxy, adminPort: listening.admin)
+        var text = LocalBalancerConfig.yaml(
+            replicas: Array(zip(names, currentPorts)), proxyPort: listening.proxy, adminPort: listening.admin, tls: certificate)
         text = text.replacingOccurrences(of: "algorithm: round_robin", with: "algorithm: \(algorithm)")
         if !weights.isEmpty {
             // Each backend's `weight: 1` line follows its `- name:` line.

@@ -74,6 +74,8 @@ public struct DrillRunner: Sendable {
             host: "127.0.0.1", port: fleet.listening.proxy, mix: .jobBoard(jobCount: settings.seedJobs), model: .open(.constant(rate: settings.rate)),
             duration: longest, connections: 32, timeout: 5)
         base.clientAddresses = try ClientAddresses(count: scenario == .skewHash ? 1 : Self.crowd, targetHost: "127.0.0.1")
+        // Over HTTPS when the balancer terminates TLS (its certificate is the drill's own, self-signed).
+        if settings.tls { base.tls = ClientTLS(verifyCertificates: false) }
         let loadStart = Date()
         let load = base
         let baseLoad = Task { await load.run() }
@@ -195,6 +197,7 @@ public struct DrillRunner: Sendable {
                 model: .open(.constant(rate: settings.rate * 4)), duration: seconds, connections: 64, timeout: 5)
             // Clients of their own, past the base load's.
             extra.clientAddresses = try ClientAddresses(count: scenario == .surge ? 50 : 3, targetHost: "127.0.0.1", skipping: scenario == .surge ? 100 : 200)
+            if settings.tls { extra.tls = ClientTLS(verifyCertificates: false) }
             let load = extra
             return Task { await load.run() }
         case .degraded:

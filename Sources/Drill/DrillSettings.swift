@@ -18,6 +18,9 @@ public struct DrillSettings: Sendable, Equatable {
     public var autoRollback = false
     /// Jobs seeded into the drill's database.
     public var seedJobs = 500
+    /// The balancer terminates TLS (a self-signed certificate, HTTP/2 offered) and the load goes over HTTPS, as the
+    /// site's traffic does.
+    public var tls = false
 
     public init() {}
 }

@@ -43,6 +43,9 @@ struct DrillCommand: AsyncParsableCommand {
     @Option(help: "Write an HTML page with the timeline and charts to this file.")
     var html: String?
 
+    @Flag(help: "The balancer terminates TLS (self-signed, HTTP/2 offered) and the load goes over HTTPS.")
+    var tls = false
+
     @Flag(help: "Keep the scratch folder (database, configuration) and say where.")
     var keep = false
 
@@ -70,6 +73,7 @@ struct DrillCommand: AsyncParsableCommand {
         settings.cleanSeconds = cleanSeconds
         settings.maxDetectSeconds = maxDetect
         settings.autoRollback = autoRollback
+        settings.tls = tls
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("evenkeel-drill-\(UUID().uuidString)")
         let runner = DrillRunner(
             settings: settings, executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath(), folder: folder,

@@ -15,6 +15,8 @@ extension WatchEndToEnd {
             settings.cleanSeconds = 30
             settings.resolveSeconds = 45
             settings.seedJobs = 200
+            // Through the HTTPS edge, as the site's traffic comes: the load is HTTP/1.1 over TLS to the balancer.
+            settings.tls = true
             let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("evenkeel")
             return DrillRunner(
                 settings: settings, executable: executable,

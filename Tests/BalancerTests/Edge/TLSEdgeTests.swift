@@ -6,7 +6,7 @@ import Foundation
 import Testing
 
 /// TLS on the proxy listener with real clients: curl (HTTP/1.1 and HTTP/2) and a raw TLS client.
-@Suite("TLS and HTTP/2 at the proxy listener", .timeLimit(.minutes(1)))
+@Suite("TLS and HTTP/2 at the proxy listener", .serialized, .timeLimit(.minutes(1)))
 struct TLSEdgeTests {
     @Test func httpsRequestsOverHTTP1AndHTTP2AreBalancedAndCountedAlike() async throws {
         let fixture = try await EdgeFixture.start()

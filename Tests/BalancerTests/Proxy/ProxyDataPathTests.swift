@@ -107,7 +107,8 @@ struct ProxyDataPathTests {
         let lb = try await BalancerHarness.start(BalancerHarness.config([backend], maxConnections: 1, limits: LimitsConfig(queueSize: 0)))
         let teardown = Teardown { await lb.stop(); await backend.kill() }
         defer { teardown.runIfForgotten() }
-        async let slow = TestClient.get(port: lb.ports.proxy, "/slow?ms=1500")
+        // Slow enough to still hold the slot when the second request comes, even on a machine busy with the suite.
+        async let slow = TestClient.get(port: lb.ports.proxy, "/slow?ms=5000")
         // Wait until the slow request holds the only slot.
         try await waitForAdmitted(lb.balancer)
         let refused = try await TestClient.get(port: lb.ports.proxy, "/")
@@ -159,7 +160,8 @@ struct ProxyDataPathTests {
             [backend], maxConnections: 1, timeouts: TimeoutsConfig(queue: .milliseconds(100)), limits: LimitsConfig(queueSize: 5)))
         let teardown = Teardown { await lb.stop(); await backend.kill() }
         defer { teardown.runIfForgotten() }
-        async let slow = TestClient.get(port: lb.ports.proxy, "/slow?ms=1500")
+        // Slow enough to still hold the slot when the second request comes, even on a machine busy with the suite.
+        async let slow = TestClient.get(port: lb.ports.proxy, "/slow?ms=5000")
         try await waitForAdmitted(lb.balancer)
         let waited = try await TestClient.get(port: lb.ports.proxy, "/")
         #expect(waited.status == 503)
