@@ -168,11 +168,7 @@ public struct LoadTest: Sendable {
         while ContinuousClock.now < plan.deadline, !plan.counter.exhausted {
             let handlerSeed = seed
             do {
-                var bootstrap = ClientBootstrap(group: group)
-                if let source = clientAddresses.address(for: worker) { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: source, port: 0)) }
-                let channel = try await bootstrap
-                    .connectTimeout(plan.timeout)
-                    .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                let channel = try await ClientBootstrap.loadClient(group: group, from: clientAddresses.address(for: worker), timeout: plan.timeout)
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture {
                             if let tls { try ClientTLS.addHandler(tls, host: host, to: channel) }

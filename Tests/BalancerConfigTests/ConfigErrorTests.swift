@@ -4,14 +4,7 @@ import Testing
 /// Each kind of configuration fault must name the exact line and column and say what was expected.
 @Suite("Configuration errors")
 struct ConfigErrorTests {
-    func error(_ yaml: String) -> ConfigError? {
-        do {
-            _ = try BalancerConfigLoader.parse(yaml: yaml, file: "lb.yaml")
-            return nil
-        } catch {
-            return error
-        }
-    }
+    func error(_ yaml: String) -> ConfigError? { loadError(yaml) }
 
     @Test func unknownKeyIsAnErrorWithTheNearestKnownKey() throws {
         let e = try #require(error("pools:\n  - backends:\n      - address: a:1\n        wieght: 3\n"))

@@ -6,14 +6,7 @@ import Testing
 struct TLSConfigTests {
     static let pools = "pools:\n  - backends: [{ address: h:1 }]\n"
 
-    func error(_ yaml: String) -> ConfigError? {
-        do {
-            _ = try BalancerConfigLoader.parse(yaml: yaml, file: "lb.yaml")
-            return nil
-        } catch {
-            return error
-        }
-    }
+    func error(_ yaml: String) -> ConfigError? { loadError(yaml) }
 
     @Test func certificatesVersionAndHTTP2AreReadWithTheirDefaults() throws {
         let yaml = """

@@ -27,11 +27,7 @@ final class HTTP2Connection: RequestConnection {
         bodyLimit: Int = 0, from source: String? = nil
     ) async throws -> HTTP2Connection {
         do {
-            var bootstrap = ClientBootstrap(group: group)
-            if let source { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: source, port: 0)) }
-            let channel = try await bootstrap
-                .connectTimeout(timeout)
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            let channel = try await ClientBootstrap.loadClient(group: group, from: source, timeout: timeout)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try ClientTLS.addHandler(context, host: host, to: channel)

@@ -48,11 +48,7 @@ final class HTTPConnection: RequestConnection {
         from source: String? = nil, tls: NIOSSLContext? = nil
     ) async throws -> HTTPConnection {
         do {
-            var bootstrap = ClientBootstrap(group: group)
-            if let source { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: source, port: 0)) }
-            let channel = try await bootstrap
-                .connectTimeout(timeout)
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            let channel = try await ClientBootstrap.loadClient(group: group, from: source, timeout: timeout)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         if let tls { try ClientTLS.addHandler(tls, host: host, to: channel) }
