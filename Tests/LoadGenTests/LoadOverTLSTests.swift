@@ -64,6 +64,16 @@ struct LoadOverTLSTests {
         let refused = await trusting.run()
         #expect(refused.statuses.isEmpty, "a self-signed certificate is not trusted by default")
         #expect(refused.errorRate == 1)
+        #expect(refused.failures.keys.sorted() == ["connect"], "\(refused.failures)")
+        #expect(refused.failureExamples["connect"]?.contains("TLS") == true, "the report says why: \(refused.failureExamples)")
+        for http2 in [false, true] {
+            var untrusted = LoadTest(host: "127.0.0.1", port: port, mix: .single(path: "/"), model: .open(.constant(rate: 20)), duration: 0.5, connections: 2)
+            untrusted.tls = ClientTLS(verifyCertificates: true)
+            untrusted.http2 = http2
+            let report = await untrusted.run()
+            #expect(report.failures.keys.sorted() == ["connect"], "http2 \(http2): \(report.failures)")
+            #expect(report.failureExamples["connect"]?.contains("--insecure") == true, "http2 \(http2): \(report.failureExamples)")
+        }
 
         #expect(HTTPTarget(parsingOrNil: "https://127.0.0.1/")?.port == 443)
         #expect(HTTPTarget(parsingOrNil: "https://127.0.0.1:8443/")?.secure == true)

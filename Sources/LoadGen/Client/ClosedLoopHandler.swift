@@ -73,7 +73,8 @@ final class ClosedLoopHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        finish(.reset)
+        // The recorder tells a failed TLS handshake (counted as a connect failure, with its reason) from a reset.
+        finish(plan.recorder.failureKind(of: error))
         context.close(promise: nil)
     }
 

@@ -53,6 +53,12 @@ final class HTTP2Connection: RequestConnection {
                 NIOLoopBound(try channel.pipeline.syncOperations.handler(type: NIOHTTP2Handler.self).syncMultiplexer(), eventLoop: channel.eventLoop)
             }.get()
             return HTTP2Connection(channel: channel, streams: streams, backendHeaders: backendHeaders, bodyLimit: bodyLimit)
+        } catch let failure as RequestFailure {
+            throw failure
+        } catch let tls as NIOSSLError {
+            throw tls
+        } catch let tls as BoringSSLError {
+            throw tls
         } catch {
             throw RequestFailure.connect
         }
@@ -108,6 +114,13 @@ private final class HandshakeWaiter: ChannelInboundHandler {
         promise?.fail(RequestFailure.connect)
         promise = nil
         context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // The handshake's own error (an untrusted certificate, say), so the report can say why.
+        promise?.fail(error)
+        promise = nil
+        context.fireErrorCaught(error)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {

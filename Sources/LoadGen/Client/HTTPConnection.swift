@@ -126,7 +126,8 @@ final class ResponseCollector: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        fail(RequestFailure.reset)
+        // Passed on as it is: the recorder tells a failed TLS handshake from a reset.
+        fail(error)
         context.close(promise: nil)
     }
 

@@ -1,4 +1,5 @@
 import Histogram
+import NIOSSL
 import Synchronization
 
 /// Everything measured during a test, recorded from many connections at once: one lock, held for a few
@@ -91,6 +92,11 @@ final class Recorder: Sendable {
         if let malformed = error as? HTTPResponseScanner.Malformed {
             noteExample(of: .malformed, malformed.description)
             return .malformed
+        }
+        // A TLS handshake that failed (an untrusted certificate, no shared protocol) is a failure to connect, and says why.
+        if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
+            noteExample(of: .connect, "TLS: \(error) (a self-signed certificate needs --insecure)")
+            return .connect
         }
         return error as? RequestFailure ?? .reset
     }
