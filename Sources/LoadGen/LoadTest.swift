@@ -79,15 +79,12 @@ public struct LoadTest: Sendable {
         let timeoutAmount = TimeAmount.milliseconds(Int64(timeout * 1000))
         let counter = RequestCounter(limit: maxRequests)
         let progressTask = Task { await reportProgress(recorder: recorder, start: start, progress: progress) }
-        // Made once for the run; when it cannot be made, every connection fails to connect and the report says why.
+        // Made once for the run; when it cannot be made, nothing is sent and the report says why.
         let sslContext: NIOSSLContext?
         do {
             sslContext = try tls?.makeContext(alpn: http2 ? ["h2"] : ["http/1.1"])
         } catch {
-            sslContext = nil
             recorder.noteExample(of: .connect, "TLS: \(error)")
-        }
-        if tls != nil, sslContext == nil {
             progressTask.cancel()
             return report(recorder: recorder, elapsed: 0)
         }

@@ -87,14 +87,12 @@ final class HTTP2ConnectionGuard: ChannelInboundHandler {
     }
 }
 
-/// Tells the connection's ``HTTP2ConnectionGuard`` when NIOHTTP2 opens and closes streams (`channel` is the
-/// stream's; the guard is in its parent's pipeline). Called on the connection's event loop, where the guard lives.
+/// Tells the connection's ``HTTP2ConnectionGuard`` when NIOHTTP2 opens and closes streams. NIOHTTP2 calls it on the
+/// connection's event loop, where the guard lives.
 struct HTTP2StreamTally: NIOHTTP2StreamDelegate {
-    func streamCreated(_ id: HTTP2StreamID, channel: any Channel) {
-        (try? (channel.parent ?? channel).pipeline.syncOperations.handler(type: HTTP2ConnectionGuard.self))?.streamOpened()
-    }
+    let connectionGuard: NIOLoopBound<HTTP2ConnectionGuard>
 
-    func streamClosed(_ id: HTTP2StreamID, channel: any Channel) {
-        (try? (channel.parent ?? channel).pipeline.syncOperations.handler(type: HTTP2ConnectionGuard.self))?.streamClosed()
-    }
+    func streamCreated(_ id: HTTP2StreamID, channel: any Channel) { connectionGuard.value.streamOpened() }
+
+    func streamClosed(_ id: HTTP2StreamID, channel: any Channel) { connectionGuard.value.streamClosed() }
 }

@@ -4,7 +4,8 @@ import NIOTLS
 import Synchronization
 
 /// Bounds the TLS handshake of a client connection: a client that has not finished it within `timeout` is
-/// disconnected, so a connection that never speaks TLS cannot hold a slot. Failed handshakes are counted.
+/// disconnected, so a connection that never speaks TLS cannot hold a slot. Failed handshakes are counted. Once the
+/// handshake is done it leaves the pipeline, so the connection's reads do not pass through it.
 final class TLSHandshakeTimeoutHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -32,12 +33,15 @@ final class TLSHandshakeTimeoutHandler: ChannelInboundHandler, RemovableChannelH
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let event = event as? TLSUserEvent, case .handshakeCompleted = event {
-            done = true
-            timer?.cancel()
-            timer = nil
+        guard let tls = event as? TLSUserEvent, case .handshakeCompleted = tls else {
+            context.fireUserInboundEventTriggered(event)
+            return
         }
+        done = true
+        timer?.cancel()
+        timer = nil
         context.fireUserInboundEventTriggered(event)
+        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -15,23 +15,25 @@ extension ProxyServer {
         try sync.addHandler(NIOSSLServerHandler(context: served.context))
         try sync.addHandler(TLSHandshakeTimeoutHandler(timeout: TimeAmount(config.timeouts.headerRead), counters: edge))
         guard served.http2 else {
-            edge.http1Connections.add(1, ordering: .relaxed)
-            try addHTTP1Handlers(to: channel, secure: true)
+            try addHandlers(http2: false, to: channel)
             return
         }
-        let edge = self.edge
         try sync.addHandler(
             ApplicationProtocolNegotiationHandler { result, channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if case .negotiated("h2") = result {
-                        edge.http2Connections.add(1, ordering: .relaxed)
-                        try self.addHTTP2Handlers(to: channel)
-                    } else {
-                        edge.http1Connections.add(1, ordering: .relaxed)
-                        try self.addHTTP1Handlers(to: channel, secure: true)
-                    }
-                }
+                // `http/1.1`, or no protocol chosen at all (a client without ALPN), is HTTP/1.1.
+                channel.eventLoop.makeCompletedFuture { try self.addHandlers(http2: result == .negotiated("h2"), to: channel) }
             })
+    }
+
+    /// The handlers behind TLS for the protocol the connection speaks, counted by that protocol.
+    private func addHandlers(http2: Bool, to channel: any Channel) throws {
+        if http2 {
+            edge.http2Connections.add(1, ordering: .relaxed)
+            try addHTTP2Handlers(to: channel)
+        } else {
+            edge.http1Connections.add(1, ordering: .relaxed)
+            try addHTTP1Handlers(to: channel, secure: true)
+        }
     }
 
     /// HTTP/2 with NIOHTTP2's flood limits, the listener's stream and header limits, and one proxy exchange per stream.
@@ -47,8 +49,10 @@ extension ProxyServer {
         connection.maximumSequentialContinuationFrames = 5
         let stream = NIOHTTP2Handler.StreamConfiguration()
         let sync = channel.pipeline.syncOperations
+        let connectionGuard = HTTP2ConnectionGuard(idle: TimeAmount(config.timeouts.idle), counters: edge)
+        let tally = HTTP2StreamTally(connectionGuard: NIOLoopBound(connectionGuard, eventLoop: channel.eventLoop))
         _ = try sync.configureHTTP2Pipeline(
-            mode: .server, connectionConfiguration: connection, streamConfiguration: stream, streamDelegate: HTTP2StreamTally()
+            mode: .server, connectionConfiguration: connection, streamConfiguration: stream, streamDelegate: tally
         ) { streamChannel in
             streamChannel.eventLoop.makeCompletedFuture {
                 let streamSync = streamChannel.pipeline.syncOperations
@@ -57,6 +61,6 @@ extension ProxyServer {
                 try self.addHTTP1Handlers(to: streamChannel, secure: true)
             }
         }
-        try sync.addHandler(HTTP2ConnectionGuard(idle: TimeAmount(config.timeouts.idle), counters: edge))
+        try sync.addHandler(connectionGuard)
     }
 }

@@ -234,15 +234,13 @@ public final class LoadBalancer: Sendable {
             }
             // Read again on every reload, changed or not: renewing a certificate rewrites its files, not the configuration.
             // A listener started without TLS cannot take it up (nor drop it) until a restart.
-            var certificates: ServedCertificates?
             if let tls = config.listeners.proxyTLS, proxy.servesTLS {
                 do {
-                    certificates = try ServedCertificates(tls, relativeTo: configFolder)
+                    proxy.serve(try ServedCertificates(tls, relativeTo: configFolder))
                 } catch {
                     return record(trigger: trigger, result: .refused, newHash: config.configHash, diff: diff.description, error: error.description, warnings: warnings)
                 }
             }
-            if let certificates { proxy.serve(certificates) }
             if config.configHash == old.hash {
                 return record(trigger: trigger, result: .unchanged, newHash: config.configHash, diff: diff.description, error: nil, warnings: warnings)
             }
@@ -271,7 +269,7 @@ public final class LoadBalancer: Sendable {
     /// has, so the calls are refused rather than opened.
     public func adminToken() -> String? {
         guard let file = runtime.generation.config.listeners.adminTokenFile else { return nil }
-        let base = configPath.map { URL(fileURLWithPath: $0).deletingLastPathComponent() } ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let base = URL(fileURLWithPath: configFolder ?? FileManager.default.currentDirectoryPath)
         let url = file.hasPrefix("/") ? URL(fileURLWithPath: file) : base.appendingPathComponent(file)
         guard let text = try? String(contentsOf: url, encoding: .utf8) else { return "\u{0}unreadable token file" }
         let token = text.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -166,14 +166,16 @@ struct HAProxyReader {
         case "bind" where tokens.contains(where: { $0.text == "ssl" }):
             var tls = section.tls ?? CheckedTLS(certificates: [])
             for (index, token) in tokens.enumerated() where token.text == "crt" && index + 1 < tokens.count {
-                // The key is in the same PEM file unless a `.key` file sits beside it; the checker reads the file.
+                // The key is looked for in the same PEM file (HAProxy also takes a `.key` file beside it, which the
+                // checker does not look for).
                 tls.certificates.append(CheckedTLS.CertificateFile(certificate: tokens[index + 1].text, key: tokens[index + 1].text, line: line))
             }
-            if let version = Self.minimumVersion(in: tokens) ?? defaultBindMinimumVersion?.version {
-                let legacy = Self.legacyVersions(from: version)
+            // This line's own minimum, or the global default's, each with the line that sets it.
+            if let minimum = Self.minimumVersion(in: tokens).map({ (version: $0, line: line) }) ?? defaultBindMinimumVersion {
+                let legacy = Self.legacyVersions(from: minimum.version)
                 if !legacy.isEmpty {
                     tls.legacyVersions = legacy
-                    tls.legacyVersionsLine = Self.minimumVersion(in: tokens) != nil ? line : (defaultBindMinimumVersion?.line ?? line)
+                    tls.legacyVersionsLine = minimum.line
                 }
             }
             section.tls = tls

@@ -20,6 +20,12 @@ public struct ClientTLS: Sendable {
         return try NIOSSLContext(configuration: configuration)
     }
 
+    /// Whether `error` is a TLS handshake's (an untrusted certificate, no shared protocol): a failure to connect
+    /// whose reason the report gives.
+    static func isHandshakeFailure(_ error: any Error) -> Bool {
+        error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError
+    }
+
     /// Adds the TLS handler first in `channel`'s pipeline; SNI names `host` unless it is an IP address.
     static func addHandler(_ context: NIOSSLContext, host: String, to channel: any Channel) throws {
         let isAddress = (try? SocketAddress(ipAddress: host, port: 0)) != nil

@@ -53,14 +53,9 @@ final class HTTP2Connection: RequestConnection {
                 NIOLoopBound(try channel.pipeline.syncOperations.handler(type: NIOHTTP2Handler.self).syncMultiplexer(), eventLoop: channel.eventLoop)
             }.get()
             return HTTP2Connection(channel: channel, streams: streams, backendHeaders: backendHeaders, bodyLimit: bodyLimit)
-        } catch let failure as RequestFailure {
-            throw failure
-        } catch let tls as NIOSSLError {
-            throw tls
-        } catch let tls as BoringSSLError {
-            throw tls
         } catch {
-            throw RequestFailure.connect
+            // A request failure or a handshake's own error goes on as it is, so the report can say why.
+            throw error is RequestFailure || ClientTLS.isHandshakeFailure(error) ? error : RequestFailure.connect
         }
     }
 
@@ -102,31 +97,29 @@ private final class HandshakeWaiter: ChannelInboundHandler {
         negotiated = promise.futureResult
     }
 
+    /// Completes the wait once; later events find it settled.
+    private func settle(_ result: Result<String?, any Error>) {
+        promise?.completeWith(result)
+        promise = nil
+    }
+
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if case .handshakeCompleted(let protocolName) = event as? TLSUserEvent {
-            promise?.succeed(protocolName)
-            promise = nil
-        }
+        if case .handshakeCompleted(let protocolName) = event as? TLSUserEvent { settle(.success(protocolName)) }
         context.fireUserInboundEventTriggered(event)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        promise?.fail(RequestFailure.connect)
-        promise = nil
+        settle(.failure(RequestFailure.connect))
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // The handshake's own error (an untrusted certificate, say), so the report can say why.
-        promise?.fail(error)
-        promise = nil
+        settle(.failure(error))
         context.fireErrorCaught(error)
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) {
-        promise?.fail(RequestFailure.connect)
-        promise = nil
-    }
+    func handlerRemoved(context: ChannelHandlerContext) { settle(.failure(RequestFailure.connect)) }
 }
 
 /// One stream's exchange: writes the request when the stream is active, collects the response, and completes the

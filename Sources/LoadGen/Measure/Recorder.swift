@@ -1,5 +1,4 @@
 import Histogram
-import NIOSSL
 import Synchronization
 
 /// Everything measured during a test, recorded from many connections at once: one lock, held for a few
@@ -94,7 +93,7 @@ final class Recorder: Sendable {
             return .malformed
         }
         // A TLS handshake that failed (an untrusted certificate, no shared protocol) is a failure to connect, and says why.
-        if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
+        if ClientTLS.isHandshakeFailure(error) {
             noteExample(of: .connect, "TLS: \(error) (a self-signed certificate needs --insecure)")
             return .connect
         }
