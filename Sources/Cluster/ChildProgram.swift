@@ -32,7 +32,7 @@ public struct ChildProgram: Sendable {
         }
         let written: Data = try await blockingWork {
             // Read to the end before waiting: a child that fills the pipe would otherwise never end.
-            let data = output.fileHandleForReading.readDataToEndOfFile()
+            let data = try PipeReading.toEnd(from: output.fileHandleForReading)
             process.waitUntilExit()
             return data
         }

@@ -47,7 +47,7 @@ public final class ReplicaProcess: Sendable {
         var buffered = Data()
         var port: Int?
         while port == nil {
-            let chunk = reader.availableData
+            let chunk = (try? PipeReading.chunk(from: reader)) ?? Data()
             if chunk.isEmpty || ContinuousClock.now > deadline { break }
             buffered.append(chunk)
             for line in String(decoding: buffered, as: UTF8.self).split(separator: "\n") where line.contains("listening on http://") {
@@ -62,7 +62,7 @@ public final class ReplicaProcess: Sendable {
         self.port = port
         self.process = process
         reader.readabilityHandler = { handle in
-            let data = handle.availableData
+            let data = (try? PipeReading.chunk(from: handle)) ?? Data()
             guard !data.isEmpty else {
                 handle.readabilityHandler = nil
                 return

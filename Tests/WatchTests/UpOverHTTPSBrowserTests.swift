@@ -33,7 +33,7 @@ extension WatchEndToEnd {
                 var text = ""
                 let deadline = Date().addingTimeInterval(90)
                 while !text.contains("Ctrl-C stops everything"), Date() < deadline {
-                    let chunk = handle.availableData
+                    let chunk = (try? PipeReading.chunk(from: handle)) ?? Data()
                     if chunk.isEmpty { break }
                     text += String(decoding: chunk, as: UTF8.self)
                 }

@@ -35,7 +35,7 @@ final class ServeProcess: Sendable {
         let text = try await blockingWork {
             var line = Data()
             while !line.contains(UInt8(ascii: "\n")) {
-                let chunk = handle.availableData
+                let chunk = (try? PipeReading.chunk(from: handle)) ?? Data()
                 if chunk.isEmpty { break }
                 line.append(chunk)
             }
