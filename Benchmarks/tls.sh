@@ -6,6 +6,10 @@
 #   handshakes  - every request on a new connection (Connection: close), so requests/s are TLS handshakes/s and the
 #                 CPU is per handshake. wrk resumes its TLS session on each new connection (TLS 1.3, still with an
 #                 X25519 exchange): nginx logged $ssl_session_reused "r" for 5,987 of 5,995 connections.
+# Two more rows say where the floor is: nginx-static is nginx answering the same file itself over TLS (no upstream),
+# and nio-tls-floor is the cheapest TLS server swift-nio-ssl allows (Benchmarks/NIOFloor in tls mode: the handshake,
+# then the same file for every request, no upstream, no limits, no header work). Any TLS terminator on swift-nio-ssl
+# does at least that much, so its CPU per handshake cannot fall below nio-tls-floor's.
 # The targets run one after another in rounds (three unless given), each round starting one target later; the table
 # shows medians, then the Evenkeel/HAProxy and Evenkeel/nginx ratios.
 # Usage: Benchmarks/tls.sh [connections] [seconds] [threads] [rounds]
@@ -19,8 +23,10 @@ source Benchmarks/common.sh
 install_missing wrk:wrk haproxy:haproxy nginx:nginx-light openssl:openssl
 build_release
 start_work
+swift build -c release --package-path Benchmarks/NIOFloor >/dev/null
+floor_bin=$(swift build -c release --package-path Benchmarks/NIOFloor --show-bin-path)/NIOFloor
 up1=$(free_port); up2=$(free_port)
-p_even=$(free_port); a_even=$(free_port); p_ha=$(free_port); p_ngx=$(free_port)
+p_even=$(free_port); a_even=$(free_port); p_ha=$(free_port); p_ngx=$(free_port); p_static=$(free_port); p_floor=$(free_port)
 head -c 512 /dev/urandom | base64 > "$work/index.html"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
   -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
@@ -89,13 +95,23 @@ http { access_log off; keepalive_requests 1000000;
       add_header X-Evenkeel-Backend \$upstream_addr always; } } }
 CONF
 nginx -c "$work/px/nginx.conf" -p "$work/px" & pid_ngx=$!; pids+=($pid_ngx)
+mkdir -p "$work/static"
+cat > "$work/static/nginx.conf" <<CONF
+worker_processes $threads; daemon off; pid $work/static/nginx.pid; error_log $work/static/error.log;
+events { worker_connections 4096; }
+http { access_log off; keepalive_requests 1000000;
+  server { listen 127.0.0.1:$p_static ssl; ssl_certificate $work/cert.pem; ssl_certificate_key $work/key.pem; root $work; } }
+CONF
+nginx -c "$work/static/nginx.conf" -p "$work/static" & pid_static=$!; pids+=($pid_static)
+"$floor_bin" tls "$p_floor" "$work/cert.pem" "$work/key.pem" "$work/index.html" "$threads" > "$work/floor.log" 2>&1 & pid_floor=$!
+pids+=($pid_floor)
 sleep 2
 
 ticks() { local total=0; for p in "$@"; do read -r -a f < "/proc/$p/stat"; total=$((total + f[13] + f[14])); done; echo $total; }
 family() { echo "$1" $(pgrep -P "$1" || true); }
 hz=$(getconf CLK_TCK)
 
-printf "%-6s %-10s %-11s %12s %10s %10s %14s\n" round target mode "requests/s" p50 p99 "CPU µs/req"
+printf "%-6s %-14s %-11s %12s %10s %10s %14s\n" round target mode "requests/s" p50 p99 "CPU µs/req"
 run() { # name url pid mode
   local name=$1 url=$2 pid=$3 mode=$4 header=()
   [[ $mode == handshakes ]] && header=(-H "Connection: close")
@@ -110,10 +126,11 @@ run() { # name url pid mode
   p99=$(awk '$1=="99%" {print $2}' "$work/$name-$mode.txt")
   requests=$(awk '/requests in/ {print $1}' "$work/$name-$mode.txt")
   cpu=$(python3 -c "print(f'{($after-$before)/$hz*1e6/max($requests,1):.1f}')")
-  printf "%-6s %-10s %-11s %12s %10s %10s %14s\n" "$round" "$name" "$mode" "$rps" "$p50" "$p99" "$cpu"
+  printf "%-6s %-14s %-11s %12s %10s %10s %14s\n" "$round" "$name" "$mode" "$rps" "$p50" "$p99" "$cpu"
   echo "$round $name $mode $rps $cpu" >> "$work/summary"
 }
-targets=("evenkeel https://127.0.0.1:$p_even $pid_even" "haproxy https://127.0.0.1:$p_ha $pid_ha" "nginx https://127.0.0.1:$p_ngx $pid_ngx")
+targets=("evenkeel https://127.0.0.1:$p_even $pid_even" "haproxy https://127.0.0.1:$p_ha $pid_ha" "nginx https://127.0.0.1:$p_ngx $pid_ngx"
+  "nginx-static https://127.0.0.1:$p_static $pid_static" "nio-tls-floor https://127.0.0.1:$p_floor $pid_floor")
 for round in $(seq 1 "$rounds"); do
   for i in "${!targets[@]}"; do
     for mode in keep-alive handshakes; do
@@ -129,15 +146,19 @@ for line in open(sys.argv[1]):
     rnd, name, mode, rps, cpu = line.split()
     runs.setdefault((name, mode), []).append((float(rps), float(cpu)))
 print(f"\nmedians:")
-print(f"{'target':10} {'mode':11} {'requests/s':>12} {'CPU µs/req':>11}")
+print(f"{'target':14} {'mode':11} {'requests/s':>12} {'CPU µs/req':>11}")
 med = {}
 for (name, mode), values in sorted(runs.items()):
     med[(name, mode)] = (statistics.median(v[0] for v in values), statistics.median(v[1] for v in values))
-    print(f"{name:10} {mode:11} {med[(name, mode)][0]:12.0f} {med[(name, mode)][1]:11.1f}")
+    print(f"{name:14} {mode:11} {med[(name, mode)][0]:12.0f} {med[(name, mode)][1]:11.1f}")
 for mode, what in (("keep-alive", "HTTPS requests"), ("handshakes", "handshakes")):
     e = med[("evenkeel", mode)]
     for peer in ("haproxy", "nginx"):
         p = med[(peer, mode)]
         print(f"RATIO {mode} evenkeel/{peer}: {what}/s {e[0]/p[0]:.2f}x, CPU per request {e[1]/p[1]:.2f}x")
+for mode in ("keep-alive", "handshakes"):
+    f, n, s, e = med[("nio-tls-floor", mode)], med[("nginx", mode)], med[("nginx-static", mode)], med[("evenkeel", mode)]
+    print(f"FLOOR {mode}: the cheapest swift-nio-ssl server costs {f[1]:.1f} us CPU per request, "
+          f"{f[1]/n[1]:.2f}x nginx proxying and {f[1]/s[1]:.2f}x nginx answering itself; Evenkeel costs {e[1]/f[1]:.2f}x the floor")
 PY
 echo "(wrk -t 1 -c $connections -d ${seconds}s over HTTPS per target, mode and round, $rounds round(s); $threads proxy thread(s) each; ECDSA P-256, TLS 1.3; machine: $(nproc) cores, shared)"

@@ -4,7 +4,10 @@
 // measures both next to Evenkeel, HAProxy and nginx: the gaps say what SwiftNIO, its HTTP codecs and Evenkeel's
 // own handling each cost per request.
 //
+// In `tls` mode (TLSAnswerer.swift) it is the floor under any TLS terminator on swift-nio-ssl: Benchmarks/tls.sh.
+//
 // Usage: NIOFloor bytes|http LISTEN_PORT UPSTREAM_PORT [THREADS]
+//        NIOFloor tls LISTEN_PORT CERTIFICATE_PEM KEY_PEM BODY_FILE [THREADS]
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -85,10 +88,17 @@ final class ResponseRelay: ChannelInboundHandler, @unchecked Sendable {
 }
 
 let arguments = CommandLine.arguments
+if arguments.count >= 6, arguments[1] == "tls", let listenPort = Int(arguments[2]) {
+    let threads = arguments.count == 7 ? Int(arguments[6]) ?? System.coreCount : System.coreCount
+    try await serveTLSAnswers(
+        port: listenPort, certificatePath: arguments[3], keyPath: arguments[4], bodyPath: arguments[5], threads: threads)
+    exit(0)
+}
 guard (4...5).contains(arguments.count), ["bytes", "http"].contains(arguments[1]), let listenPort = Int(arguments[2]),
     let upstreamPort = Int(arguments[3]), let threads = arguments.count == 5 ? Int(arguments[4]) : System.coreCount
 else {
     print("usage: NIOFloor bytes|http LISTEN_PORT UPSTREAM_PORT [THREADS]")
+    print("       NIOFloor tls LISTEN_PORT CERTIFICATE_PEM KEY_PEM BODY_FILE [THREADS]")
     exit(64)
 }
 let http = arguments[1] == "http"
