@@ -53,12 +53,14 @@ struct AdminAndReloadTests {
         #expect(backends.map { $0.latencyBuckets.reduce(0) { $0 + $1.count } } == [10, 30], "every response in a latency bucket")
         #expect(report.apiVersion == 2)
         #expect(r.body.contains("\"observed_share_1m\""), "snake_case keys")
-        // Who sent the requests: one client, one path.
+        // Who sent the requests: one client, one path. The sources cover the last 10 to 20 seconds (their window is
+        // tested in TrafficSourcesTests), so on a loaded machine the first requests may have left it already.
         let sources = try #require(report.pools[0].sources)
-        #expect(sources.requests == 40)
+        #expect((1...40).contains(sources.requests))
         #expect(sources.topClients.map(\.key) == ["127.0.0.1"])
-        #expect(sources.topClients.first?.count == 40)
+        #expect(sources.topClients.first?.count == sources.requests, "every request counted came from the one client")
         #expect(sources.topPaths.map(\.key) == ["/"])
+        #expect(sources.topPaths.first?.count == sources.requests)
         await teardown.run()
     }
 
