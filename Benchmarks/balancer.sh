@@ -136,6 +136,7 @@ run() {
   local before=0 procs=""
   if [[ -n $pid ]]; then procs=$(family "$pid"); before=$(ticks $procs); fi
   wrk -t 1 -c "$connections" -d "${seconds}s" --latency "$url/index.html" > "$work/$name.txt"
+  require_success "$work/$name.txt" "$name"
   local rps p50 p99 cpu="-"
   rps=$(awk '/Requests\/sec/ {print $2}' "$work/$name.txt")
   p50=$(awk '$1=="50%" {print $2}' "$work/$name.txt")

@@ -27,8 +27,20 @@ build_release() {
 # Makes $work, a scratch folder; processes appended to $pids are stopped and the folder removed on exit.
 start_work() {
   work=$(mktemp -d)
+  # mktemp makes the folder for its owner only; nginx's workers run as another user and must read the files the
+  # upstreams serve from it, or every request is answered 403 (as it was until 2026-12-05).
+  chmod 755 "$work"
   pids=()
   trap 'for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; sleep 0.5; rm -rf "$work"' EXIT
 }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# require_success WRK_OUTPUT NAME: stops the benchmark when wrk counted any response that was not 2xx or 3xx, so an
+# error page is never measured as if it were the work.
+require_success() {
+  if grep -q "Non-2xx or 3xx responses" "$1"; then
+    echo "$2: $(grep "Non-2xx or 3xx responses" "$1" | tr -s ' ') - not measuring errors; stopping" >&2
+    exit 1
+  fi
+}

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # TLS benchmark: Evenkeel, HAProxy and nginx terminating TLS in front of the same nginx upstreams, each with the same
 # ECDSA P-256 certificate, the same thread count and the per-request header work Evenkeel does (as in balancer.sh).
-# Two measurements per proxy, each with wrk over HTTPS (HTTP/1.1):
+# Three measurements per target: two with wrk over HTTPS (HTTP/1.1), one with h2load over HTTP/2:
 #   keep-alive  - requests on long-lived TLS connections: requests/s and proxy CPU µs per request;
 #   handshakes  - every request on a new connection (Connection: close), so requests/s are TLS handshakes/s and the
 #                 CPU is per handshake. wrk resumes its TLS session on each new connection (TLS 1.3, still with an
-#                 X25519 exchange): nginx logged $ssl_session_reused "r" for 5,987 of 5,995 connections.
+#                 X25519 exchange): nginx logged $ssl_session_reused "r" for 5,987 of 5,995 connections;
+#   h2          - HTTP/2 (ALPN h2) with 10 streams at a time on each connection: requests/s and CPU µs per request.
+#                 Each proxy allows that many requests upstream at once (Evenkeel's max_connections, as HTTP/2
+#                 multiplies a connection's requests). The floor speaks HTTP/1.1 only and sits this one out.
 # Two more rows say where the floor is: nginx-static is nginx answering the same file itself over TLS (no upstream),
 # and nio-tls-floor is the cheapest TLS server swift-nio-ssl allows (Benchmarks/NIOFloor in tls mode: the handshake,
 # then the same file for every request, no upstream, no limits, no header work). Any TLS terminator on swift-nio-ssl
@@ -20,7 +23,7 @@ seconds=${2:-10}
 threads=${3:-$(nproc)}
 rounds=${4:-3}
 source Benchmarks/common.sh
-install_missing wrk:wrk haproxy:haproxy nginx:nginx-light openssl:openssl
+install_missing wrk:wrk h2load:nghttp2-client haproxy:haproxy nginx:nginx-light openssl:openssl
 build_release
 start_work
 swift build -c release --package-path Benchmarks/NIOFloor >/dev/null
@@ -42,7 +45,7 @@ http { access_log off; keepalive_requests 1000000;
 CONF
 nginx -c "$work/up/nginx.conf" -p "$work/up" & pids+=($!)
 
-max_connections=$((connections > 100 ? connections : 100))
+max_connections=$((connections * 10 > 100 ? connections * 10 : 100))
 cat > "$work/evenkeel.yaml" <<CONF
 listeners:
   proxy: { address: 127.0.0.1, port: $p_even, tls: { certificates: [{ certificate: $work/cert.pem, key: $work/key.pem }] } }
@@ -67,7 +70,7 @@ defaults
   timeout server 30s
   http-reuse always
 frontend bench
-  bind 127.0.0.1:$p_ha ssl crt $work/both.pem alpn http/1.1
+  bind 127.0.0.1:$p_ha ssl crt $work/both.pem alpn h2,http/1.1
   option forwardfor
   unique-id-format %[uuid()]
   http-request set-header X-Forwarded-Proto https
@@ -88,7 +91,7 @@ events { worker_connections 4096; }
 http { access_log off; keepalive_requests 1000000;
   map \$http_x_request_id \$evenkeel_request_id { "" \$request_id; default \$http_x_request_id; }
   upstream pool { server 127.0.0.1:$up1; server 127.0.0.1:$up2; keepalive $keepalive; }
-  server { listen 127.0.0.1:$p_ngx ssl; ssl_certificate $work/cert.pem; ssl_certificate_key $work/key.pem;
+  server { listen 127.0.0.1:$p_ngx ssl http2; ssl_certificate $work/cert.pem; ssl_certificate_key $work/key.pem;
     location / { proxy_pass http://pool; proxy_http_version 1.1; proxy_set_header Connection "";
       proxy_set_header Host \$http_host; proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
       proxy_set_header X-Forwarded-Proto \$scheme; proxy_set_header X-Request-ID \$evenkeel_request_id;
@@ -100,7 +103,7 @@ cat > "$work/static/nginx.conf" <<CONF
 worker_processes $threads; daemon off; pid $work/static/nginx.pid; error_log $work/static/error.log;
 events { worker_connections 4096; }
 http { access_log off; keepalive_requests 1000000;
-  server { listen 127.0.0.1:$p_static ssl; ssl_certificate $work/cert.pem; ssl_certificate_key $work/key.pem; root $work; } }
+  server { listen 127.0.0.1:$p_static ssl http2; ssl_certificate $work/cert.pem; ssl_certificate_key $work/key.pem; root $work; } }
 CONF
 nginx -c "$work/static/nginx.conf" -p "$work/static" & pid_static=$!; pids+=($pid_static)
 "$floor_bin" tls "$p_floor" "$work/cert.pem" "$work/key.pem" "$work/index.html" "$threads" > "$work/floor.log" 2>&1 & pid_floor=$!
@@ -112,14 +115,38 @@ family() { echo "$1" $(pgrep -P "$1" || true); }
 hz=$(getconf CLK_TCK)
 
 printf "%-6s %-14s %-11s %12s %10s %10s %14s\n" round target mode "requests/s" p50 p99 "CPU µs/req"
+run_h2() { # name url pid: like run, with h2load over HTTP/2
+  local name=$1 url=$2 pid=$3 procs before after
+  h2load -c "$connections" -m 10 -t 1 -D 2 "$url/index.html" >/dev/null 2>&1
+  procs=$(family "$pid"); before=$(ticks $procs)
+  h2load -c "$connections" -m 10 -t 1 -D "$seconds" "$url/index.html" > "$work/$name-h2.txt" 2>&1
+  after=$(ticks $procs)
+  local rps requests failed mean cpu
+  rps=$(awk '/^finished in/ {print $4}' "$work/$name-h2.txt")
+  requests=$(awk '/^requests:/ {print $8}' "$work/$name-h2.txt")
+  failed=$(awk '/^requests:/ {print $10}' "$work/$name-h2.txt")
+  mean=$(awk '/^time for request:/ {print $6}' "$work/$name-h2.txt")
+  if [[ ${failed:-1} != 0 || ${requests:-0} == 0 ]]; then
+    echo "$name h2: $(grep -E '^(requests|status codes):' "$work/$name-h2.txt" | tr '\n' ' ')- not measuring errors; stopping" >&2
+    exit 1
+  fi
+  cpu=$(python3 -c "print(f'{($after-$before)/$hz*1e6/max(${requests:-0},1):.1f}')")
+  printf "%-6s %-14s %-11s %12s %10s %10s %14s\n" "$round" "$name" h2 "$rps" "mean $mean" "-" "$cpu"
+  echo "$round $name h2 $rps $cpu" >> "$work/summary"
+}
 run() { # name url pid mode
   local name=$1 url=$2 pid=$3 mode=$4 header=()
+  if [[ $mode == h2 ]]; then
+    [[ $name == nio-tls-floor ]] || run_h2 "$name" "$url" "$pid"
+    return
+  fi
   [[ $mode == handshakes ]] && header=(-H "Connection: close")
   wrk -t 1 -c "$connections" -d 2s "${header[@]}" "$url/index.html" >/dev/null
   local procs before after
   procs=$(family "$pid"); before=$(ticks $procs)
   wrk -t 1 -c "$connections" -d "${seconds}s" --latency "${header[@]}" "$url/index.html" > "$work/$name-$mode.txt"
   after=$(ticks $procs)
+  require_success "$work/$name-$mode.txt" "$name $mode"
   local rps p50 p99 requests cpu
   rps=$(awk '/Requests\/sec/ {print $2}' "$work/$name-$mode.txt")
   p50=$(awk '$1=="50%" {print $2}' "$work/$name-$mode.txt")
@@ -133,7 +160,7 @@ targets=("evenkeel https://127.0.0.1:$p_even $pid_even" "haproxy https://127.0.0
   "nginx-static https://127.0.0.1:$p_static $pid_static" "nio-tls-floor https://127.0.0.1:$p_floor $pid_floor")
 for round in $(seq 1 "$rounds"); do
   for i in "${!targets[@]}"; do
-    for mode in keep-alive handshakes; do
+    for mode in keep-alive handshakes h2; do
       # shellcheck disable=SC2086 # name, URL and pid are separate words
       run ${targets[$(( (i + round - 1) % ${#targets[@]} ))]} "$mode"
     done
@@ -151,7 +178,7 @@ med = {}
 for (name, mode), values in sorted(runs.items()):
     med[(name, mode)] = (statistics.median(v[0] for v in values), statistics.median(v[1] for v in values))
     print(f"{name:14} {mode:11} {med[(name, mode)][0]:12.0f} {med[(name, mode)][1]:11.1f}")
-for mode, what in (("keep-alive", "HTTPS requests"), ("handshakes", "handshakes")):
+for mode, what in (("keep-alive", "HTTPS requests"), ("handshakes", "handshakes"), ("h2", "HTTP/2 requests")):
     e = med[("evenkeel", mode)]
     for peer in ("haproxy", "nginx"):
         p = med[(peer, mode)]
@@ -161,4 +188,4 @@ for mode in ("keep-alive", "handshakes"):
     print(f"FLOOR {mode}: the cheapest swift-nio-ssl server costs {f[1]:.1f} us CPU per request, "
           f"{f[1]/n[1]:.2f}x nginx proxying and {f[1]/s[1]:.2f}x nginx answering itself; Evenkeel costs {e[1]/f[1]:.2f}x the floor")
 PY
-echo "(wrk -t 1 -c $connections -d ${seconds}s over HTTPS per target, mode and round, $rounds round(s); $threads proxy thread(s) each; ECDSA P-256, TLS 1.3; machine: $(nproc) cores, shared)"
+echo "(wrk -t 1 -c $connections -d ${seconds}s over HTTPS, h2load -t 1 -c $connections -m 10 -D $seconds over HTTP/2, per target, mode and round, $rounds round(s); $threads proxy thread(s) each; ECDSA P-256, TLS 1.3; machine: $(nproc) cores, shared)"
