@@ -163,19 +163,22 @@ struct LoadRunTests {
 
     @Test(.timeLimit(.minutes(1)))
     func requestsWithoutAnAnswerTimeOutInBothModels() async throws {
-        // The server holds every answer for a minute; the tests give up on each request after 0.3 s.
+        // The server holds every answer for a minute; the tests give up on each request after 1 s (closed) and
+        // 0.3 s (open).
         let server = try await StubServer.start(stall: (after: .zero, length: .seconds(60)))
-        // Bounded by the count, not by a one-second window a busy machine can let pass before the loops run.
+        // Bounded by the count, not by a one-second window a busy machine can let pass before the loops run. The
+        // timeout, which bounds the connect too, is a full second: at 0.3 s a starved run once had three of its four
+        // connects time out before the loop saw them complete, and this part is about answers that never come.
         let closed = await LoadTest(
             host: "127.0.0.1", port: server.port, mix: .single(path: "/"), model: .closed(connections: 2), duration: 30, maxRequests: 4,
-            timeout: 0.3
+            timeout: 1
         ).run()
         let open = await LoadTest(
             host: "127.0.0.1", port: server.port, mix: .single(path: "/"), model: .open(.constant(rate: 20)), duration: 1,
             connections: 4, timeout: 0.3
         ).run()
         await server.stop()
-        // Closed: each connection waits 0.3 s, times out, reconnects, until the four requests are spent.
+        // Closed: each connection waits 1 s, times out, reconnects, until the four requests are spent.
         #expect(closed.failures.values.reduce(0, +) == 4, "closed failures: \(closed.failures)")
         #expect((closed.failures["timeout"] ?? 0) >= 2, "answers that never came, not connects that failed: \(closed.failures)")
         #expect(closed.statuses.isEmpty)
