@@ -61,16 +61,25 @@ public final class ReplicaProcess: Sendable {
         self.name = name
         self.port = port
         self.process = process
-        reader.readabilityHandler = { handle in
-            let data = (try? PipeReading.chunk(from: handle)) ?? Data()
-            guard !data.isEmpty else {
-                handle.readabilityHandler = nil
-                return
+        Self.passOn(reader, name: name, echo: echo)
+    }
+
+    /// Reads the replica's later output on a thread of its own until the replica closes it, passing it on when
+    /// `echo`; the pipe stays open until then, so the replica never blocks on a full pipe.
+    ///
+    /// Not a `readabilityHandler`: on Linux its dispatch read source is cancelled asynchronously, and a pipe
+    /// closed while that cancellation is under way leaves libdispatch a dangling epoll registration that crashes
+    /// `_dispatch_event_loop_drain` (the suite crashed there once, while drill fleets started and stopped).
+    static func passOn(_ reader: FileHandle, name: String, echo: Bool) {
+        let thread = Thread {
+            while let data = try? PipeReading.chunk(from: reader), !data.isEmpty {
+                guard echo else { continue }
+                let prefixed = String(decoding: data, as: UTF8.self).split(separator: "\n").map { "[\(name)] \($0)\n" }.joined()
+                FileHandle.standardOutput.write(Data(prefixed.utf8))
             }
-            guard echo else { return }
-            let prefixed = String(decoding: data, as: UTF8.self).split(separator: "\n").map { "[\(name)] \($0)\n" }.joined()
-            FileHandle.standardOutput.write(Data(prefixed.utf8))
         }
+        thread.name = "evenkeel.replica-output.\(name)"
+        thread.start()
     }
 
     /// Whether the child is still running.
