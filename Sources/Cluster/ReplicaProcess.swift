@@ -61,21 +61,24 @@ public final class ReplicaProcess: Sendable {
         self.name = name
         self.port = port
         self.process = process
-        Self.passOn(reader, name: name, echo: echo)
+        var sink: (@Sendable (Data) -> Void)?
+        if echo { sink = { data in FileHandle.standardOutput.write(data) } }
+        Self.passOn(reader, name: name, to: sink)
     }
 
-    /// Reads the replica's later output on a thread of its own until the replica closes it, passing it on when
-    /// `echo`; the pipe stays open until then, so the replica never blocks on a full pipe.
+    /// Reads the replica's later output on a thread of its own until the replica closes it, passing each line on to
+    /// `sink` prefixed with the replica's name (or dropping it without one); the pipe stays open until then, so the
+    /// replica never blocks on a full pipe.
     ///
     /// Not a `readabilityHandler`: on Linux its dispatch read source is cancelled asynchronously, and a pipe
     /// closed while that cancellation is under way leaves libdispatch a dangling epoll registration that crashes
     /// `_dispatch_event_loop_drain` (the suite crashed there once, while drill fleets started and stopped).
-    static func passOn(_ reader: FileHandle, name: String, echo: Bool) {
+    static func passOn(_ reader: FileHandle, name: String, to sink: (@Sendable (Data) -> Void)?) {
         let thread = Thread {
             while let data = try? PipeReading.chunk(from: reader), !data.isEmpty {
-                guard echo else { continue }
+                guard let sink else { continue }
                 let prefixed = String(decoding: data, as: UTF8.self).split(separator: "\n").map { "[\(name)] \($0)\n" }.joined()
-                FileHandle.standardOutput.write(Data(prefixed.utf8))
+                sink(Data(prefixed.utf8))
             }
         }
         thread.name = "evenkeel.replica-output.\(name)"
