@@ -16,6 +16,18 @@ public enum PipeReading {
         }
     }
 
+    /// What `handle` gives until `enough` says the bytes so far will do, the file ends, or `deadline` has passed
+    /// (looked at between reads). A read that fails ends it as the end of the file would.
+    public static func until(from handle: FileHandle, deadline: ContinuousClock.Instant? = nil, _ enough: (Data) -> Bool) -> Data {
+        var data = Data()
+        while !enough(data) {
+            if let deadline, ContinuousClock.now > deadline { break }
+            guard let chunk = try? chunk(from: handle), !chunk.isEmpty else { break }
+            data.append(chunk)
+        }
+        return data
+    }
+
     /// Everything `handle` gives until the end of the file.
     public static func toEnd(from handle: FileHandle) throws -> Data {
         var data = Data()

@@ -43,20 +43,10 @@ public final class ReplicaProcess: Sendable {
         process.standardError = output
         do { try process.run() } catch { throw .couldNotStart(name, "\(error)") }
         let reader = output.fileHandleForReading
-        let deadline = ContinuousClock.now + timeout
-        var buffered = Data()
-        var port: Int?
-        while port == nil {
-            let chunk = (try? PipeReading.chunk(from: reader)) ?? Data()
-            if chunk.isEmpty || ContinuousClock.now > deadline { break }
-            buffered.append(chunk)
-            for line in String(decoding: buffered, as: UTF8.self).split(separator: "\n") where line.contains("listening on http://") {
-                port = line.split(separator: ":").last?.split(separator: " ").first.flatMap { Int($0) }
-            }
-        }
-        guard let port else {
+        let said = PipeReading.until(from: reader, deadline: .now + timeout) { Self.reportedPort(in: $0) != nil }
+        guard let port = Self.reportedPort(in: said) else {
             process.terminate()
-            throw .noPort(name, String(decoding: buffered.suffix(2_000), as: UTF8.self))
+            throw .noPort(name, String(decoding: said.suffix(2_000), as: UTF8.self))
         }
         self.name = name
         self.port = port
@@ -64,6 +54,13 @@ public final class ReplicaProcess: Sendable {
         var sink: (@Sendable (Data) -> Void)?
         if echo { sink = { data in FileHandle.standardOutput.write(data) } }
         Self.passOn(reader, name: name, to: sink)
+    }
+
+    /// The port in the replica's "listening on http://HOST:PORT as NAME" line, once that line is complete.
+    static func reportedPort(in output: Data) -> Int? {
+        let lines = String(decoding: output, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        guard let line = lines.first(where: { $0.contains("listening on http://") }) else { return nil }
+        return line.split(separator: ":").last?.split(separator: " ").first.flatMap { Int($0) }
     }
 
     /// Reads the replica's later output on a thread of its own until the replica closes it, passing each line on to

@@ -19,4 +19,12 @@ struct ReplicaOutputTests {
         }
         #expect(received.withLock { String(decoding: $0, as: UTF8.self) } == expected)
     }
+
+    @Test func thePortIsReadFromTheListeningLineOnlyOnceTheLineIsComplete() {
+        let cut = Data("evenkeel serve: listening on http://127.0.0.1:80".utf8)
+        #expect(ReplicaProcess.reportedPort(in: cut) == nil, "the line may go on 8080")
+        let whole = Data("starting\nevenkeel serve: listening on http://127.0.0.1:8080 as replica-1\n".utf8)
+        #expect(ReplicaProcess.reportedPort(in: whole) == 8080)
+        #expect(ReplicaProcess.reportedPort(in: Data("starting\n".utf8)) == nil)
+    }
 }

@@ -30,14 +30,8 @@ extension WatchEndToEnd {
             // The banner names the ports: "site:         https://127.0.0.1:PORT/ …" and "admin stats:  http://127.0.0.1:PORT/…".
             let handle = output.fileHandleForReading
             let banner = try await blockingWork { () -> String in
-                var text = ""
-                let deadline = Date().addingTimeInterval(90)
-                while !text.contains("Ctrl-C stops everything"), Date() < deadline {
-                    let chunk = (try? PipeReading.chunk(from: handle)) ?? Data()
-                    if chunk.isEmpty { break }
-                    text += String(decoding: chunk, as: UTF8.self)
-                }
-                return text
+                let end = Data("Ctrl-C stops everything".utf8)
+                return String(decoding: PipeReading.until(from: handle, deadline: .now + .seconds(90)) { $0.range(of: end) != nil }, as: UTF8.self)
             }
             func url(after label: String) -> String? {
                 banner.split(separator: "\n").first { $0.contains(label) }?.split(separator: " ").first { $0.hasPrefix("http") }.map(String.init)

@@ -33,13 +33,7 @@ final class ServeProcess: Sendable {
         // The first line names the port: "evenkeel serve: listening on http://127.0.0.1:PORT as NAME".
         let handle = output.fileHandleForReading
         let text = try await blockingWork {
-            var line = Data()
-            while !line.contains(UInt8(ascii: "\n")) {
-                let chunk = (try? PipeReading.chunk(from: handle)) ?? Data()
-                if chunk.isEmpty { break }
-                line.append(chunk)
-            }
-            return String(decoding: line, as: UTF8.self)
+            String(decoding: PipeReading.until(from: handle) { $0.contains(UInt8(ascii: "\n")) }, as: UTF8.self)
         }
         guard let portText = text.split(separator: ":").last?.split(separator: " ").first, let port = Int(portText) else {
             process.terminate()
