@@ -36,11 +36,17 @@ start_work() {
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# require_success WRK_OUTPUT NAME: stops the benchmark when wrk counted any response that was not 2xx or 3xx, so an
-# error page is never measured as if it were the work.
+# require_success OUTPUT NAME: stops the benchmark when wrk or h2load (OUTPUT is its report) counted any response
+# that was not 2xx or 3xx, or h2load finished no request, so an error page is never measured as if it were the work.
 require_success() {
-  if grep -q "Non-2xx or 3xx responses" "$1"; then
-    echo "$2: $(grep "Non-2xx or 3xx responses" "$1" | tr -s ' ') - not measuring errors; stopping" >&2
+  local failed
+  failed=$(grep -E "Non-2xx or 3xx responses" "$1" || true)
+  if grep -q "^requests:" "$1"; then
+    failed=$(awk '/^requests:/ && ($8 == 0 || $10 != 0)' "$1")
+    [[ -z $failed ]] || failed="$failed $(grep "^status codes:" "$1")"
+  fi
+  if [[ -n $failed ]]; then
+    echo "$2: $(echo "$failed" | tr -s ' ') - not measuring errors; stopping" >&2
     exit 1
   fi
 }

@@ -115,43 +115,32 @@ family() { echo "$1" $(pgrep -P "$1" || true); }
 hz=$(getconf CLK_TCK)
 
 printf "%-6s %-14s %-11s %12s %10s %10s %14s\n" round target mode "requests/s" p50 p99 "CPU µs/req"
-run_h2() { # name url pid: like run, with h2load over HTTP/2
-  local name=$1 url=$2 pid=$3 procs before after
-  h2load -c "$connections" -m 10 -t 1 -D 2 "$url/index.html" >/dev/null 2>&1
-  procs=$(family "$pid"); before=$(ticks $procs)
-  h2load -c "$connections" -m 10 -t 1 -D "$seconds" "$url/index.html" > "$work/$name-h2.txt" 2>&1
-  after=$(ticks $procs)
-  local rps requests failed mean cpu
-  rps=$(awk '/^finished in/ {print $4}' "$work/$name-h2.txt")
-  requests=$(awk '/^requests:/ {print $8}' "$work/$name-h2.txt")
-  failed=$(awk '/^requests:/ {print $10}' "$work/$name-h2.txt")
-  mean=$(awk '/^time for request:/ {print $6}' "$work/$name-h2.txt")
-  if [[ ${failed:-1} != 0 || ${requests:-0} == 0 ]]; then
-    echo "$name h2: $(grep -E '^(requests|status codes):' "$work/$name-h2.txt" | tr '\n' ' ')- not measuring errors; stopping" >&2
-    exit 1
-  fi
-  cpu=$(python3 -c "print(f'{($after-$before)/$hz*1e6/max(${requests:-0},1):.1f}')")
-  printf "%-6s %-14s %-11s %12s %10s %10s %14s\n" "$round" "$name" h2 "$rps" "mean $mean" "-" "$cpu"
-  echo "$round $name h2 $rps $cpu" >> "$work/summary"
+drive() { # mode url seconds: one load run, its report on standard output
+  case $1 in
+    h2) h2load -c "$connections" -m 10 -t 1 -D "$3" "$2/index.html" 2>&1 ;;
+    handshakes) wrk -t 1 -c "$connections" -d "${3}s" --latency -H "Connection: close" "$2/index.html" ;;
+    *) wrk -t 1 -c "$connections" -d "${3}s" --latency "$2/index.html" ;;
+  esac
 }
 run() { # name url pid mode
-  local name=$1 url=$2 pid=$3 mode=$4 header=()
-  if [[ $mode == h2 ]]; then
-    [[ $name == nio-tls-floor ]] || run_h2 "$name" "$url" "$pid"
-    return
-  fi
-  [[ $mode == handshakes ]] && header=(-H "Connection: close")
-  wrk -t 1 -c "$connections" -d 2s "${header[@]}" "$url/index.html" >/dev/null
+  local name=$1 url=$2 pid=$3 mode=$4 out="$work/$1-$4.txt"
+  [[ $mode == h2 && $name == nio-tls-floor ]] && return   # the floor speaks HTTP/1.1 only
+  drive "$mode" "$url" 2 >/dev/null
   local procs before after
   procs=$(family "$pid"); before=$(ticks $procs)
-  wrk -t 1 -c "$connections" -d "${seconds}s" --latency "${header[@]}" "$url/index.html" > "$work/$name-$mode.txt"
+  drive "$mode" "$url" "$seconds" > "$out"
   after=$(ticks $procs)
-  require_success "$work/$name-$mode.txt" "$name $mode"
+  require_success "$out" "$name $mode"
   local rps p50 p99 requests cpu
-  rps=$(awk '/Requests\/sec/ {print $2}' "$work/$name-$mode.txt")
-  p50=$(awk '$1=="50%" {print $2}' "$work/$name-$mode.txt")
-  p99=$(awk '$1=="99%" {print $2}' "$work/$name-$mode.txt")
-  requests=$(awk '/requests in/ {print $1}' "$work/$name-$mode.txt")
+  if [[ $mode == h2 ]]; then
+    rps=$(awk '/^finished in/ {print $4}' "$out")
+    requests=$(awk '/^requests:/ {print $8}' "$out")
+    p50="mean $(awk '/^time for request:/ {print $6}' "$out")"; p99="-"
+  else
+    rps=$(awk '/Requests\/sec/ {print $2}' "$out")
+    requests=$(awk '/requests in/ {print $1}' "$out")
+    p50=$(awk '$1=="50%" {print $2}' "$out"); p99=$(awk '$1=="99%" {print $2}' "$out")
+  fi
   cpu=$(python3 -c "print(f'{($after-$before)/$hz*1e6/max($requests,1):.1f}')")
   printf "%-6s %-14s %-11s %12s %10s %10s %14s\n" "$round" "$name" "$mode" "$rps" "$p50" "$p99" "$cpu"
   echo "$round $name $mode $rps $cpu" >> "$work/summary"

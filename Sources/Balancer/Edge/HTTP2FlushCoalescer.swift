@@ -3,7 +3,7 @@ import NIOCore
 /// Joins the flushes of an HTTP/2 connection's streams that fall in one event-loop tick into one, so responses to
 /// several streams finished together leave through TLS in one write to the socket instead of one each.
 /// Writes pass at once; only the flush waits, until the tick's other work is done.
-final class HTTP2FlushCoalescer: ChannelOutboundHandler, RemovableChannelHandler {
+final class HTTP2FlushCoalescer: ChannelOutboundHandler {
     typealias OutboundIn = IOData
     private var flushScheduled = false
     private var removed = false
