@@ -51,9 +51,6 @@ extension ProxyServer {
         let sync = channel.pipeline.syncOperations
         let connectionGuard = HTTP2ConnectionGuard(idle: TimeAmount(config.timeouts.idle), counters: edge)
         let tally = HTTP2StreamTally(connectionGuard: NIOLoopBound(connectionGuard, eventLoop: channel.eventLoop))
-        // Under the HTTP/2 handler: the streams answered in one tick leave in one write (13 % less CPU per request
-        // under h2load -m 10, docs/benchmarks.md).
-        try sync.addHandler(HTTP2FlushCoalescer())
         _ = try sync.configureHTTP2Pipeline(
             mode: .server, connectionConfiguration: connection, streamConfiguration: stream, streamDelegate: tally
         ) { streamChannel in
